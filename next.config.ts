@@ -1,0 +1,9 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  // better-sqlite3 and pino stay real Node modules: they must not be bundled into the server build.
+  serverExternalPackages: ['better-sqlite3', 'pino'],
+  poweredByHeader: false,
+};
+
+export default nextConfig;
