@@ -1,0 +1,10 @@
+import { ActionForm } from './action-form';
+
+export default function ActionPage() {
+  return (
+    <main>
+      <h1>Server Action</h1>
+      <ActionForm />
+    </main>
+  );
+}

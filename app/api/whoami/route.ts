@@ -1,0 +1,15 @@
+import { after } from 'next/server';
+import { getRequestContext } from '@/src/context';
+import { logger } from '@/src/log';
+
+/** `GET /api/whoami` returns `{ traceId, userId }` of this request. */
+export async function GET() {
+  const { traceId, userId } = getRequestContext();
+  logger.info({ entry: 'route-handler' }, 'whoami answered');
+  after(() => {
+    // Runs after the response is sent, still in this request's context.
+    const later = getRequestContext();
+    logger.info({ entry: 'after', after_trace_id: later.traceId }, 'after() callback ran');
+  });
+  return Response.json({ traceId, userId: userId ?? null });
+}

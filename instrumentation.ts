@@ -1,0 +1,15 @@
+/**
+ * Next.js calls `register()` once per runtime when the server starts (never during `next build`).
+ * Each runtime loads only its own bootstrap: the nodejs one uses `@opentelemetry/sdk-node`, the
+ * edge one `@vercel/otel`. Configuration comes from the standard `OTEL_*` variables and
+ * `REQUEST_CONTEXT_*` (see src/otel/configuration.ts); an invalid value stops startup here.
+ */
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME === 'nodejs') {
+    const { registerNode } = await import('./src/otel/register-node');
+    registerNode();
+  } else if (process.env.NEXT_RUNTIME === 'edge') {
+    const { registerEdge } = await import('./src/otel/register-edge');
+    registerEdge();
+  }
+}

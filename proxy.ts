@@ -1,0 +1,18 @@
+import type { NextRequest } from 'next/server';
+import { SESSION_COOKIE, verifySession } from './app/_auth/session';
+import { forwardVerifiedUser } from './src/identity/proxy';
+
+/**
+ * The app's auth gate. It verifies the session with the app's own auth and hands the verified
+ * user id to the request context; nothing a client sends (cookies it made up, `baggage`, a copied
+ * user header) can set it.
+ */
+export function proxy(request: NextRequest) {
+  const userId = verifySession(request.cookies.get(SESSION_COOKIE)?.value);
+  return forwardVerifiedUser(request, userId);
+}
+
+export const config = {
+  // /api/public/* is deliberately outside the matcher: requests there are always anonymous.
+  matcher: ['/((?!api/public|_next/static|_next/image|favicon.ico).*)'],
+};

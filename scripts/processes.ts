@@ -1,0 +1,112 @@
+/**
+ * Process helpers shared by `npm start` (scripts/start.ts) and the end-to-end tests: build the
+ * demo when its sources changed, start a child process with labelled output, wait for a URL.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const ROOT = join(import.meta.dirname, '..');
+const NEXT_BIN = join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+const TSX_BIN = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const BUILD_INPUTS = ['app', 'src', 'instrumentation.ts', 'proxy.ts', 'next.config.ts', 'package-lock.json', 'tsconfig.json'];
+
+function newestMtime(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** Runs `next build` unless `.next/BUILD_ID` is newer than every source of the app. */
+export function buildIfStale(log: (line: string) => void = console.log): void {
+  const buildId = join(ROOT, '.next', 'BUILD_ID');
+  if (existsSync(buildId)) {
+    const built = statSync(buildId).mtimeMs;
+    if (BUILD_INPUTS.every((input) => !existsSync(join(ROOT, input)) || newestMtime(join(ROOT, input)) < built)) return;
+  }
+  log('building the demo app (next build)…');
+  const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (result.status !== 0) throw new Error(`next build failed (exit code ${result.status})`);
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Service {
+  child: ChildProcess;
+  /** Everything the process wrote to stdout, line by line. */
+  stdout: string[];
+  /** Everything it wrote to stderr. */
+  stderr: string[];
+  /** Sends SIGTERM and resolves with the exit code (SIGKILL after `graceMillis`). */
+  stop(graceMillis?: number): Promise<number | null>;
+}
+
+/**
+ * Starts `node <args>` (tsx for .ts entry points, next for `next …`) with `env` added to this
+ * process's environment. Output is captured; with `echo`, it is also printed with a `[label]` prefix.
+ */
+export function startService(label: string, command: 'next' | 'tsx', args: string[], env: Record<string, string>, echo = false): Service {
+  const bin = command === 'next' ? NEXT_BIN : TSX_BIN;
+  const child = spawn(process.execPath, [bin, ...args], { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const collect = (sink: string[], stream: NodeJS.ReadableStream, print: (line: string) => void) => {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        sink.push(line);
+        if (echo) print(`[${label}] ${line}`);
+      }
+    });
+  };
+  collect(stdout, child.stdout!, console.log);
+  collect(stderr, child.stderr!, console.error);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  return {
+    child,
+    stdout,
+    stderr,
+    async stop(graceMillis = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMillis);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
+
+/** Polls `url` until it answers (any HTTP status) or `timeoutMillis` passes. */
+export async function waitForHttp(url: string, timeoutMillis = 60_000, service?: Service): Promise<void> {
+  const deadline = Date.now() + timeoutMillis;
+  while (Date.now() < deadline) {
+    if (service && service.child.exitCode !== null) {
+      throw new Error(`process exited (code ${service.child.exitCode}) before ${url} answered:\n${service.stderr.slice(-20).join('\n')}\n${service.stdout.slice(-20).join('\n')}`);
+    }
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2000) });
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMillis} ms`);
+}

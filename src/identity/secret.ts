@@ -1,0 +1,31 @@
+import { ConfigurationError } from '../otel/configuration-error';
+
+/** Environment variable holding the key that signs the verified user id between proxy and render. */
+export const SECRET_ENV = 'REQUEST_CONTEXT_SECRET';
+const MIN_SECRET_LENGTH = 32;
+
+/**
+ * Returns the signing secret from `REQUEST_CONTEXT_SECRET`.
+ *
+ * In development, when it is unset, a random per-process secret is generated and written back to
+ * `process.env` (the proxy, the renderer and the edge sandbox of one `next dev` process then agree).
+ * In production an unset or short secret is a configuration error: several instances behind a load
+ * balancer must share it, and a guessable one lets clients forge user ids.
+ *
+ * @throws {ConfigurationError} when the secret is shorter than 32 characters, or unset in production.
+ */
+export function readSigningSecret(env: Record<string, string | undefined> = process.env): string {
+  const secret = env[SECRET_ENV];
+  if (secret === undefined || secret === '') {
+    if (env.NODE_ENV === 'production') {
+      throw new ConfigurationError(SECRET_ENV, 'unset', `at least ${MIN_SECRET_LENGTH} random characters (e.g. \`openssl rand -hex 32\`), the same on every instance`);
+    }
+    const generated = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
+    env[SECRET_ENV] = generated;
+    return generated;
+  }
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigurationError(SECRET_ENV, `${secret.length} characters`, `at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  return secret;
+}

@@ -1,0 +1,69 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createLogPipeline } from '../log/pipeline';
+import { getUserTokenCodec } from '../identity/codec';
+import { resolveConfiguration } from './configuration';
+import type { Configuration } from './configuration';
+import { createLogExporter, createSpanExporter } from './exporters';
+import { flushOnExit } from './flush-on-exit';
+import { installOutboundPropagation } from './outbound-fetch';
+import { createPropagator } from './propagator';
+
+const REGISTERED = Symbol.for('next-request-context.registered');
+
+/** Span batching defaults, larger than the SDK's (2048 queued): a busy app ends many spans a second. */
+function spanBatchOptions() {
+  const fromEnv = (name: string, fallback: number) => (process.env[name]?.trim() ? undefined : fallback);
+  return {
+    maxQueueSize: fromEnv('OTEL_BSP_MAX_QUEUE_SIZE', 16_384),
+    maxExportBatchSize: fromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 1024),
+    scheduledDelayMillis: fromEnv('OTEL_BSP_SCHEDULE_DELAY', 1000),
+  };
+}
+
+/**
+ * Boots OpenTelemetry in the Next.js nodejs runtime; call it from `register()` in
+ * `instrumentation.ts`. Sets up, in this order of importance:
+ * - the AsyncLocalStorage context manager and the trusted propagator (always, even with
+ *   `OTEL_SDK_DISABLED=true`, because request context depends on them);
+ * - `@opentelemetry/sdk-node` with OTLP/HTTP span and log exporters and the bounded log pipeline;
+ * - `traceparent` on server-side `fetch` to allow-listed origins;
+ * - a bounded flush on SIGTERM/SIGINT.
+ *
+ * Calling it again is a no-op. Invalid configuration throws a `ConfigurationError` here, at startup.
+ */
+export function registerNode(overrides: Partial<Configuration> = {}): Configuration {
+  const config = resolveConfiguration(overrides);
+  getUserTokenCodec(); // a missing or weak REQUEST_CONTEXT_SECRET fails now, not in the first request
+  const state = globalThis as { [REGISTERED]?: Configuration };
+  if (state[REGISTERED]) return state[REGISTERED];
+  state[REGISTERED] = config;
+
+  const propagator = createPropagator(config);
+  const contextManager = new AsyncLocalStorageContextManager();
+
+  if (config.exportDisabled) {
+    // Spans keep real ids (the sampler drops them before anything is recorded), so trace ids,
+    // log correlation and getRequestContext() work exactly as with export on.
+    context.setGlobalContextManager(contextManager.enable());
+    propagation.setGlobalPropagator(propagator);
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }));
+  } else {
+    const logPipeline = createLogPipeline({ exporter: createLogExporter(config) });
+    const spanProcessor = new BatchSpanProcessor(createSpanExporter(config), spanBatchOptions());
+    const sdk = new NodeSDK({
+      serviceName: config.serviceName,
+      contextManager,
+      textMapPropagator: propagator,
+      spanProcessors: [spanProcessor],
+      logRecordProcessors: [logPipeline],
+      instrumentations: [],
+    });
+    sdk.start();
+    flushOnExit(() => Promise.allSettled([spanProcessor.forceFlush(), logPipeline.forceFlush()]), config.shutdownTimeoutMillis);
+  }
+  installOutboundPropagation(config.propagateTraceTo);
+  return config;
+}

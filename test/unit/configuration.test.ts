@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULTS, resolveConfiguration } from '../../src/otel/configuration';
+import { originPatterns } from '../../src/otel/origin-patterns';
+
+describe('resolveConfiguration', () => {
+  it('defaults without environment', () => {
+    assert.deepEqual(resolveConfiguration({}, {}), { ...DEFAULTS, propagateTraceTo: [] });
+  });
+
+  it('reads the standard OTEL_* variables and ours', () => {
+    const config = resolveConfiguration({}, {
+      OTEL_SERVICE_NAME: 'shop',
+      OTEL_SDK_DISABLED: 'true',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      REQUEST_CONTEXT_PROPAGATE_TO: 'http://127.0.0.1:4100, https://API.example.com:443',
+      REQUEST_CONTEXT_PROPAGATE_USER_ID: 'TRUE',
+      REQUEST_CONTEXT_SHUTDOWN_TIMEOUT_MS: '1500',
+    });
+    assert.deepEqual(config, {
+      serviceName: 'shop',
+      exportDisabled: true,
+      protocol: 'http/json',
+      endpoint: 'http://collector:4318',
+      propagateTraceTo: ['http://127.0.0.1:4100', 'https://api.example.com'],
+      propagateUserId: true,
+      shutdownTimeoutMillis: 1500,
+    });
+  });
+
+  it('options in code win over the environment', () => {
+    assert.equal(resolveConfiguration({ serviceName: 'code' }, { OTEL_SERVICE_NAME: 'env' }).serviceName, 'code');
+  });
+
+  const invalid: Array<[Record<string, string>, RegExp]> = [
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, /OTEL_EXPORTER_OTLP_PROTOCOL is invalid \(actual: "grpc"\), expected `http\/protobuf` or `http\/json`/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'localhost:4318' }, /OTEL_EXPORTER_OTLP_ENDPOINT is invalid \(actual: "localhost:4318"\), expected an http:\/\/ or https:\/\/ URL/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }, /expected an absolute http\(s\) URL/],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'ftp://x' }, /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is invalid/],
+    [{ OTEL_SDK_DISABLED: 'yes' }, /OTEL_SDK_DISABLED is invalid \(actual: "yes"\), expected `true` or `false`/],
+    [{ OTEL_TRACES_SAMPLER: 'sometimes' }, /OTEL_TRACES_SAMPLER is invalid \(actual: "sometimes"\), expected one of always_on/],
+    [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' }, /OTEL_TRACES_SAMPLER_ARG is invalid \(actual: "1.5"\), expected a ratio between 0 and 1/],
+    [{ REQUEST_CONTEXT_PROPAGATE_TO: 'http://api.example.com/v1' }, /REQUEST_CONTEXT_PROPAGATE_TO is invalid \(actual: "http:\/\/api.example.com\/v1"\), expected an origin only/],
+    [{ REQUEST_CONTEXT_PROPAGATE_TO: 'http://user:pw@api.example.com' }, /expected an origin only/],
+    [{ REQUEST_CONTEXT_SHUTDOWN_TIMEOUT_MS: 'soon' }, /REQUEST_CONTEXT_SHUTDOWN_TIMEOUT_MS is invalid \(actual: "soon"\), expected whole milliseconds/],
+  ];
+  for (const [env, message] of invalid) {
+    it(`fails fast on ${JSON.stringify(env)}`, () => {
+      assert.throws(() => resolveConfiguration({}, env), (error: Error) => error.name === 'ConfigurationError' && message.test(error.message));
+    });
+  }
+});
+
+describe('originPatterns (edge fetch allow-list)', () => {
+  const { allowed, notAllowed } = originPatterns(['http://127.0.0.1:4100', 'https://api.example.com']);
+  const cases: Array<[string, boolean]> = [
+    ['http://127.0.0.1:4100/inventory', true],
+    ['http://127.0.0.1:4100', true],
+    ['http://127.0.0.1:4100?x=1', true],
+    ['https://api.example.com/v1/items', true],
+    ['http://127.0.0.1:41000/inventory', false],
+    ['http://127.0.0.1:4100.evil.example/', false],
+    ['http://127.0.0.1:4100@evil.example/', false],
+    ['https://api.example.com.evil.example/', false],
+    ['http://api.example.com/', false],
+  ];
+  for (const [href, expected] of cases) {
+    it(`${expected ? 'allows' : 'refuses'} ${href}`, () => {
+      assert.equal(allowed.test(href), expected);
+      assert.equal(notAllowed.test(href), !expected);
+    });
+  }
+
+  it('an empty allow-list allows nothing', () => {
+    const none = originPatterns([]);
+    assert.equal(none.allowed.test('http://localhost:3000/'), false);
+    assert.equal(none.notAllowed.test('http://localhost:3000/'), true);
+  });
+});

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
+import { describe, it } from 'node:test';
+import { ROOT_CONTEXT, defaultTextMapGetter, propagation } from '@opentelemetry/api';
+import { REQUEST_SCOPE_KEY } from '../../src/context/keys';
+import { readSigningSecret } from '../../src/identity/secret';
+import { createHmacSha256, sha256 } from '../../src/identity/sha256';
+import { TrustedUserPropagator } from '../../src/identity/trusted-user-propagator';
+import { USER_HEADER, createUserTokenCodec, traceIdOfTraceparent } from '../../src/identity/user-token';
+
+const SECRET = 's'.repeat(40);
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const TRACEPARENT = `00-${TRACE}-00f067aa0ba902b7-01`;
+
+describe('sha256 / hmac (pure, for the edge runtime)', () => {
+  it('matches node:crypto for many lengths, including multi-block and long keys', () => {
+    for (let length = 0; length < 200; length += 7) {
+      const data = 'x'.repeat(length);
+      assert.equal(Buffer.from(sha256(new TextEncoder().encode(data))).toString('hex'), createHash('sha256').update(data).digest('hex'));
+      for (const key of ['k', 'k'.repeat(64), 'k'.repeat(100), 'ключ']) {
+        assert.equal(Buffer.from(createHmacSha256(key)(data)).toString('hex'), createHmac('sha256', key).update(data).digest('hex'));
+      }
+    }
+  });
+});
+
+describe('user tokens', () => {
+  const codec = createUserTokenCodec(SECRET, () => 1_700_000_000_000);
+
+  it('round-trips any user id bound to a trace', () => {
+    for (const userId of ['alice', 'ü-ñ-😀', 'a.b.c', 'x'.repeat(256)]) {
+      assert.equal(codec.verify(codec.sign(userId, TRACE)!, TRACE), userId);
+    }
+  });
+
+  it('refuses a token for another trace, another secret, edited or malformed', () => {
+    const token = codec.sign('alice', TRACE)!;
+    assert.equal(codec.verify(token, 'f'.repeat(32)), undefined);
+    assert.equal(codec.verify(token, ''), undefined);
+    assert.equal(createUserTokenCodec('t'.repeat(40), () => 1_700_000_000_000).verify(token, TRACE), undefined);
+    const [v, , issued, mac] = token.split('.');
+    assert.equal(codec.verify([v, Buffer.from('admin').toString('base64url'), issued, mac].join('.'), TRACE), undefined);
+    for (const junk of ['', 'v1', 'v1...', 'v2.YQ.1.x', 'v1.YQ.abc.x', 'v1.%%.1700000000.x', 'a'.repeat(5000), `${token}.extra`]) {
+      assert.equal(codec.verify(junk, TRACE), undefined, junk.slice(0, 40));
+    }
+  });
+
+  it('expires after a minute and refuses tokens from the future', () => {
+    const token = codec.sign('alice', TRACE)!;
+    assert.equal(createUserTokenCodec(SECRET, () => 1_700_000_000_000 + 59_000).verify(token, TRACE), 'alice');
+    assert.equal(createUserTokenCodec(SECRET, () => 1_700_000_000_000 + 61_000).verify(token, TRACE), undefined);
+    assert.equal(createUserTokenCodec(SECRET, () => 1_700_000_000_000 - 10_000).verify(token, TRACE), undefined);
+  });
+
+  it('does not sign empty or oversized ids', () => {
+    assert.equal(codec.sign('', TRACE), undefined);
+    assert.equal(codec.sign('x'.repeat(257), TRACE), undefined);
+  });
+
+  it('reads the trace id of a traceparent only when well formed', () => {
+    assert.equal(traceIdOfTraceparent(TRACEPARENT), TRACE);
+    for (const bad of [undefined, null, '', 'garbage', `00-${TRACE}`, `00-${TRACE.toUpperCase()}-00f067aa0ba902b7-01`]) assert.equal(traceIdOfTraceparent(bad), '');
+  });
+});
+
+describe('TrustedUserPropagator', () => {
+  const codec = createUserTokenCodec(SECRET);
+  const propagator = new TrustedUserPropagator({ codec });
+  const userOf = (ctx: ReturnType<typeof propagator.extract>) => propagation.getBaggage(ctx)?.getEntry('user.id')?.value;
+
+  it('ignores inbound baggage entirely but marks the context as a request', () => {
+    const ctx = propagator.extract(ROOT_CONTEXT, { baggage: 'user.id=admin', traceparent: TRACEPARENT }, defaultTextMapGetter);
+    assert.equal(userOf(ctx), undefined);
+    assert.equal(ctx.getValue(REQUEST_SCOPE_KEY), true);
+  });
+
+  it('accepts the signed header of the proxy and drops an existing user entry otherwise', () => {
+    const token = codec.sign('alice', TRACE)!;
+    assert.equal(userOf(propagator.extract(ROOT_CONTEXT, { [USER_HEADER]: token, traceparent: TRACEPARENT }, defaultTextMapGetter)), 'alice');
+    const withUser = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ 'user.id': { value: 'stale' } }));
+    assert.equal(userOf(propagator.extract(withUser, { [USER_HEADER]: 'forged' }, defaultTextMapGetter)), undefined);
+  });
+
+  it('refuses a genuine token replayed under another traceparent', () => {
+    const token = codec.sign('alice', TRACE)!;
+    const other = `00-${'1'.repeat(32)}-00f067aa0ba902b7-01`;
+    assert.equal(userOf(propagator.extract(ROOT_CONTEXT, { [USER_HEADER]: token, traceparent: other }, defaultTextMapGetter)), undefined);
+  });
+
+  it('injects nothing unless user propagation is configured', () => {
+    const ctx = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ 'user.id': { value: 'a b' } }));
+    const carrier: Record<string, string> = {};
+    propagator.inject(ctx, carrier, { set: (c, k, v) => { c[k] = v; } });
+    assert.deepEqual(carrier, {});
+    new TrustedUserPropagator({ codec, propagateUserId: true }).inject(ctx, carrier, { set: (c, k, v) => { c[k] = v; } });
+    assert.deepEqual(carrier, { baggage: 'user.id=a%20b' });
+  });
+});
+
+describe('signing secret', () => {
+  it('fails fast in production when unset, and when too short anywhere', () => {
+    assert.throws(() => readSigningSecret({ NODE_ENV: 'production' }), /REQUEST_CONTEXT_SECRET is invalid \(actual: unset\), expected at least 32/);
+    assert.throws(() => readSigningSecret({ REQUEST_CONTEXT_SECRET: 'short' }), /\(actual: 5 characters\), expected at least 32 characters/);
+  });
+
+  it('generates and shares a per-process secret in development', () => {
+    const env: Record<string, string | undefined> = { NODE_ENV: 'development' };
+    const secret = readSigningSecret(env);
+    assert.match(secret, /^[0-9a-f]{64}$/);
+    assert.equal(env.REQUEST_CONTEXT_SECRET, secret);
+    assert.equal(readSigningSecret(env), secret);
+  });
+});
