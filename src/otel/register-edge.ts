@@ -4,6 +4,7 @@ import { resolveConfiguration } from './configuration';
 import type { Configuration } from './configuration';
 import { originPatterns } from './origin-patterns';
 import { createPropagator } from './propagator';
+import { UserIdSpanProcessor } from './user-span-processor';
 
 /**
  * Boots OpenTelemetry in the Next.js edge runtime with `@vercel/otel`, configured explicitly so
@@ -22,7 +23,7 @@ export function registerEdge(overrides: Partial<Configuration> = {}): Configurat
     serviceName: config.serviceName,
     propagators: [createPropagator(config)],
     traceSampler: config.exportDisabled ? 'always_off' : 'auto',
-    spanProcessors: config.exportDisabled ? [] : [new BatchSpanProcessor(exporter)],
+    spanProcessors: config.exportDisabled ? [] : [new UserIdSpanProcessor(), new BatchSpanProcessor(exporter)],
     instrumentationConfig: { fetch: { propagateContextUrls: [allowed], dontPropagateContextUrls: [notAllowed] } },
   });
   return config;

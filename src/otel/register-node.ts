@@ -10,6 +10,7 @@ import { createLogExporter, createSpanExporter } from './exporters';
 import { flushOnExit } from './flush-on-exit';
 import { installOutboundPropagation } from './outbound-fetch';
 import { createPropagator } from './propagator';
+import { UserIdSpanProcessor } from './user-span-processor';
 
 const REGISTERED = Symbol.for('next-request-context.registered');
 
@@ -57,7 +58,7 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
       serviceName: config.serviceName,
       contextManager,
       textMapPropagator: propagator,
-      spanProcessors: [spanProcessor],
+      spanProcessors: [new UserIdSpanProcessor(), spanProcessor],
       logRecordProcessors: [logPipeline],
       instrumentations: [],
     });

@@ -1,0 +1,144 @@
+/**
+ * Boots the whole system for end-to-end tests, as a user runs it: the embedded collector (in this
+ * process), the demo's inventory service, and the demo app under a real `next start` (built by
+ * `next build` when its sources changed). Everything binds 127.0.0.1 on free ports.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startCollector } from '../../collector/embedded/index';
+import { ROOT, buildIfStale, freePort, startService, waitForHttp } from '../../scripts/processes';
+import type { Service } from '../../scripts/processes';
+
+export interface Stack {
+  baseUrl: string;
+  queryUrl: string;
+  otlpUrl: string;
+  next: Service;
+  inventory: Service;
+  inventoryUrl: string;
+  otherUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Extra environment for the Next.js server. */
+  env?: Record<string, string>;
+}
+
+export const TEST_SECRET = randomBytes(32).toString('hex');
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  buildIfStale();
+  // unstable_cache entries persist on disk between runs; every stack starts from an empty cache.
+  rmSync(join(ROOT, '.next', 'cache', 'fetch-cache'), { recursive: true, force: true });
+  const collector = await startCollector({ host: '127.0.0.1', otlpPort: 0, queryPort: 0, dbPath: ':memory:' });
+  const [inventoryPort, otherPort, appPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
+  const otherUrl = `http://127.0.0.1:${otherPort}`;
+  const common = {
+    REQUEST_CONTEXT_SECRET: TEST_SECRET,
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpUrl,
+    OTEL_BSP_SCHEDULE_DELAY: '100',
+    OTEL_BLRP_SCHEDULE_DELAY: '100',
+    LOG_LEVEL: 'info',
+  };
+  const inventory = startService('inventory', 'tsx', ['scripts/inventory-service.ts'], { ...common, INVENTORY_PORTS: `${inventoryPort},${otherPort}` });
+  const next = startService('next', 'next', ['start', '-H', '127.0.0.1', '-p', String(appPort)], {
+    ...common,
+    OTEL_SERVICE_NAME: 'demo-app',
+    INVENTORY_URL: inventoryUrl,
+    OUTBOUND_OTHER_URL: otherUrl,
+    REQUEST_CONTEXT_PROPAGATE_TO: inventoryUrl,
+    ...options.env,
+  });
+  const baseUrl = `http://127.0.0.1:${appPort}`;
+  await Promise.all([waitForHttp(`${baseUrl}/api/public/whoami`, 60_000, next), waitForHttp(`${inventoryUrl}/inventory`, 30_000, inventory)]);
+  return {
+    baseUrl,
+    queryUrl: collector.queryUrl,
+    otlpUrl: collector.otlpUrl,
+    next,
+    inventory,
+    inventoryUrl,
+    otherUrl,
+    async stop() {
+      await Promise.all([next.stop(), inventory.stop()]);
+      await collector.close();
+    },
+  };
+}
+
+/** Signs in through the demo's `POST /api/session` and returns the `cookie` header to send. */
+export async function signIn(baseUrl: string, userId: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+  if (!response.ok) throw new Error(`sign-in as ${userId} failed: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('session='));
+  if (!cookie) throw new Error('sign-in set no session cookie');
+  return cookie.split(';')[0];
+}
+
+export interface SeenContext {
+  traceId: string;
+  userId: string | null;
+}
+
+/** Reads `data-trace-id`/`data-user-id` of the element with `data-testid="deepest"` in a page. */
+export function deepestContext(html: string): SeenContext {
+  const tag = /<[^>]*data-testid="deepest"[^>]*>/.exec(html)?.[0];
+  if (!tag) throw new Error(`no data-testid="deepest" element in the page:\n${html.slice(0, 500)}`);
+  const traceId = /data-trace-id="([^"]*)"/.exec(tag)?.[1] ?? '';
+  const userId = /data-user-id="([^"]*)"/.exec(tag)?.[1] ?? '';
+  return { traceId, userId: userId === '' ? null : userId };
+}
+
+export interface StoredSpan {
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  serviceName: string;
+  attributes: Record<string, unknown>;
+}
+
+export interface StoredLog {
+  body: unknown;
+  traceId: string;
+  spanId: string;
+  userId: string | null;
+  attributes: Record<string, unknown>;
+  serviceName: string;
+}
+
+export interface StoredTrace {
+  spans: StoredSpan[];
+  logs: StoredLog[];
+}
+
+/** Fetches a trace (spans and logs) from the collector's viewer API; `undefined` when unknown. */
+export async function fetchTrace(queryUrl: string, traceId: string): Promise<StoredTrace | undefined> {
+  const response = await fetch(`${queryUrl}/api/trace/${traceId}`);
+  if (response.status === 404) return undefined;
+  if (!response.ok) throw new Error(`GET /api/trace/${traceId}: ${response.status}`);
+  return (await response.json()) as StoredTrace;
+}
+
+/**
+ * Polls until `predicate` holds for the stored trace (telemetry is exported in batches).
+ * Returns the last trace seen; the caller's assertions then explain any difference.
+ */
+export async function waitForTrace(queryUrl: string, traceId: string, predicate: (trace: StoredTrace) => boolean, timeoutMillis = 15_000): Promise<StoredTrace> {
+  const deadline = Date.now() + timeoutMillis;
+  let last: StoredTrace = { spans: [], logs: [] };
+  while (Date.now() < deadline) {
+    last = (await fetchTrace(queryUrl, traceId)) ?? last;
+    if (predicate(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return last;
+}
+
+/** Spans whose parent is not in the trace (the roots). */
+export function roots(trace: StoredTrace): StoredSpan[] {
+  const ids = new Set(trace.spans.map((span) => span.spanId));
+  return trace.spans.filter((span) => !span.parentSpanId || !ids.has(span.parentSpanId));
+}
