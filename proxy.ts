@@ -1,5 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { SESSION_COOKIE, verifySession } from './app/_auth/session';
+import { tryGetRequestContext } from './src/context';
 import { forwardVerifiedUser } from './src/identity/proxy';
 
 /**
@@ -9,7 +10,11 @@ import { forwardVerifiedUser } from './src/identity/proxy';
  */
 export function proxy(request: NextRequest) {
   const userId = verifySession(request.cookies.get(SESSION_COOKIE)?.value);
-  return forwardVerifiedUser(request, userId);
+  const response = forwardVerifiedUser(request, userId);
+  // Demo only: shows what request context code inside the proxy sees. Before the proxy has
+  // verified anyone it is anonymous, whatever `baggage` or user header the client sent.
+  response.headers.set('x-demo-proxy-saw-user', tryGetRequestContext()?.userId ?? '');
+  return response;
 }
 
 export const config = {

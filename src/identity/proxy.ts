@@ -1,4 +1,6 @@
+import { trace } from '@opentelemetry/api';
 import { NextResponse } from 'next/server';
+import { USER_ID_BAGGAGE_KEY } from '../context/keys';
 import type { NextRequest } from 'next/server';
 import { getUserTokenCodec } from './codec';
 import { USER_HEADER, traceIdOfTraceparent } from './user-token';
@@ -26,7 +28,11 @@ export function forwardVerifiedUser(request: NextRequest, userId: string | undef
   if (userId !== undefined) {
     const token = getUserTokenCodec().sign(userId, traceIdOfTraceparent(headers.get('traceparent')));
     if (token === undefined) console.warn('[request-context] user id not forwarded: it is empty or longer than 256 bytes');
-    else headers.set(USER_HEADER, token);
+    else {
+      headers.set(USER_HEADER, token);
+      // The proxy's own span, like every span after it, records who the request is for.
+      trace.getActiveSpan()?.setAttribute(USER_ID_BAGGAGE_KEY, userId);
+    }
   }
   return NextResponse.next({ ...init, request: { headers } });
 }

@@ -1,0 +1,112 @@
+/**
+ * Every entry point of the demo, through a real `next build && next start`, real HTTP requests and
+ * the real OTLP exporters into the embedded collector: each returns its own request's trace id and
+ * user id, its spans form one trace with one root, and its log lines are found by trace id.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ENTRY_POINTS, callEntryPoint } from './client';
+import { roots, signIn, startStack, waitForTrace } from './harness';
+import type { Stack, StoredTrace } from './harness';
+
+/** Entry points whose code writes a log line with the logger. */
+const LOGGING: Record<string, string> = {
+  nested: 'profile loaded',
+  streaming: 'streamed part rendered',
+  route: 'whoami answered',
+  action: 'server action called',
+};
+
+describe('entry points end to end', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack();
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+
+  for (const entry of ENTRY_POINTS) {
+    it(`${entry}: own trace id and user id, one trace with one root, logs found by trace id`, async () => {
+      const userId = `user-${entry}-${Math.random().toString(36).slice(2, 8)}`;
+      const cookie = await signIn(stack.baseUrl, userId);
+      const first = await callEntryPoint(stack.baseUrl, entry, cookie);
+      const second = await callEntryPoint(stack.baseUrl, entry, cookie);
+      const anonymous = await callEntryPoint(stack.baseUrl, entry);
+
+      assert.equal(first.userId, userId);
+      assert.equal(second.userId, userId);
+      assert.equal(anonymous.userId, null);
+      assert.match(first.traceId, /^[0-9a-f]{32}$/);
+      assert.notEqual(first.traceId, second.traceId, 'each request has its own trace');
+      assert.notEqual(first.traceId, anonymous.traceId);
+
+      const expectedLog = LOGGING[entry];
+      const trace = await waitForTrace(stack.queryUrl, first.traceId, (t) => t.spans.length > 0 && roots(t).length === 1 && (!expectedLog || t.logs.some((l) => l.body === expectedLog)));
+      assertOneTrace(trace, userId);
+      if (expectedLog) {
+        const lines = trace.logs.filter((log) => log.body === expectedLog);
+        assert.equal(lines.length, 1, `one "${expectedLog}" line in trace ${first.traceId}`);
+        const spanIds = new Set(trace.spans.map((span) => span.spanId));
+        for (const log of trace.logs) {
+          assert.equal(log.traceId, first.traceId);
+          assert.equal(log.userId, userId);
+          assert.ok(spanIds.has(log.spanId), `log line's span ${log.spanId} is a span of the trace`);
+        }
+      }
+    });
+  }
+
+  it('after() callbacks run in their request context', async () => {
+    const cookie = await signIn(stack.baseUrl, 'after-user');
+    const { traceId } = await callEntryPoint(stack.baseUrl, 'route', cookie);
+    const trace = await waitForTrace(stack.queryUrl, traceId, (t) => t.logs.some((l) => l.body === 'after() callback ran'));
+    const line = trace.logs.find((l) => l.body === 'after() callback ran');
+    assert.ok(line, 'the after() log line reached the collector');
+    assert.equal(line.userId, 'after-user');
+    assert.equal(line.attributes.after_trace_id, traceId);
+  });
+
+  it('cached data never holds a user id, and is shared between users', async () => {
+    const html = async (cookie?: string) => (await (await fetch(`${stack.baseUrl}/cached`, { headers: cookie ? { cookie } : {} })).text());
+    const seen = (page: string) => /data-testid="cached"[^>]*data-computed-at="(\d+)"[^>]*data-seen-user-id="([^"]*)"/.exec(page)?.slice(1);
+    const alice = seen(await html(await signIn(stack.baseUrl, 'cache-alice')));
+    const bob = seen(await html(await signIn(stack.baseUrl, 'cache-bob')));
+    assert.ok(alice && bob);
+    assert.equal(alice[0], bob[0], 'the second user got the cached entry');
+    assert.equal(alice[1], '', 'the cached function saw no user');
+    assert.equal(bob[1], '');
+  });
+
+  it('a server-side fetch carries traceparent to the allow-listed service only, which joins the trace', async () => {
+    const cookie = await signIn(stack.baseUrl, 'outbound-user');
+    const response = await fetch(`${stack.baseUrl}/api/outbound`, { headers: { cookie } });
+    const body = (await response.json()) as {
+      traceId: string;
+      allowListed: { traceparent: string | null; baggage: string | null; traceId: string };
+      other: { traceparent: string | null; baggage: string | null; traceId: string };
+    };
+    assert.match(body.allowListed.traceparent ?? '', new RegExp(`^00-${body.traceId}-[0-9a-f]{16}-01$`));
+    assert.equal(body.allowListed.traceId, body.traceId, 'the inventory service continued the trace');
+    assert.equal(body.allowListed.baggage, null, 'the user id is not sent unless configured');
+    assert.equal(body.other.traceparent, null);
+    assert.equal(body.other.baggage, null);
+    assert.notEqual(body.other.traceId, body.traceId);
+
+    const trace = await waitForTrace(stack.queryUrl, body.traceId, (t) => t.spans.some((s) => s.serviceName === 'inventory-service') && roots(t).length === 1);
+    assert.deepEqual([...new Set(trace.spans.map((s) => s.serviceName))].sort(), ['demo-app', 'inventory-service']);
+    assert.equal(roots(trace).length, 1);
+    assert.equal(roots(trace)[0].serviceName, 'demo-app');
+  });
+});
+
+function assertOneTrace(trace: StoredTrace, userId: string): void {
+  const rootSpans = roots(trace);
+  assert.equal(rootSpans.length, 1, `one root, got ${rootSpans.map((s) => s.name).join(', ')}`);
+  assert.equal(rootSpans[0].parentSpanId || '', '', 'the root has no parent');
+  // Spans started before the proxy verified the session (the request's first pass) cannot know
+  // the user; every span that reports one must report the signed-in user.
+  const reported = trace.spans.filter((span) => span.attributes['user.id'] !== undefined);
+  assert.ok(reported.length > 0, 'the spans after the proxy record the verified user');
+  for (const span of reported) assert.equal(span.attributes['user.id'], userId, `span ${span.name}`);
+}

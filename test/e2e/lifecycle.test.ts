@@ -1,0 +1,101 @@
+/**
+ * Startup and shutdown of the real server: configuration errors stop it at once with a precise
+ * message; export can be turned off without losing request context; SIGTERM flushes pending
+ * telemetry, and exits within its deadline even when the collector hangs.
+ */
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import type { Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { startCollector } from '../../collector/embedded/index';
+import { buildIfStale, freePort, startService, waitForHttp } from '../../scripts/processes';
+import { callEntryPoint } from './client';
+import { TEST_SECRET, roots, signIn, waitForTrace } from './harness';
+
+async function startNext(env: Record<string, string>) {
+  const port = await freePort();
+  const service = startService('next', 'next', ['start', '-H', '127.0.0.1', '-p', String(port)], { REQUEST_CONTEXT_SECRET: TEST_SECRET, OTEL_SERVICE_NAME: 'demo-app', ...env });
+  return { service, baseUrl: `http://127.0.0.1:${port}` };
+}
+
+describe('server lifecycle', () => {
+  let collector: Awaited<ReturnType<typeof startCollector>>;
+  before(async () => {
+    buildIfStale();
+    collector = await startCollector({ host: '127.0.0.1', otlpPort: 0, queryPort: 0, dbPath: ':memory:' });
+  });
+  after(async () => {
+    await collector?.close();
+  });
+
+  it('an invalid setting stops startup with what is wrong and what is expected', async () => {
+    const { service } = await startNext({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpUrl });
+    const code = await new Promise<number | null>((resolve) => service.child.once('exit', (c) => resolve(c)));
+    assert.equal(code, 1);
+    assert.match(service.stderr.join('\n'), /OTEL_EXPORTER_OTLP_PROTOCOL is invalid \(actual: "grpc"\), expected `http\/protobuf` or `http\/json`/);
+  });
+
+  it('a short REQUEST_CONTEXT_SECRET stops startup', async () => {
+    const { service } = await startNext({ REQUEST_CONTEXT_SECRET: 'too-short', OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpUrl });
+    const code = await new Promise<number | null>((resolve) => service.child.once('exit', (c) => resolve(c)));
+    assert.equal(code, 1);
+    assert.match(service.stderr.join('\n'), /REQUEST_CONTEXT_SECRET is invalid \(actual: 9 characters\), expected at least 32 characters/);
+  });
+
+  it('OTEL_SDK_DISABLED=true turns export off but not request context or log correlation', async () => {
+    const before = (await (await fetch(`${collector.queryUrl}/api/health`)).json()) as { stats: Record<string, number> };
+    const { service, baseUrl } = await startNext({ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpUrl, OTEL_BSP_SCHEDULE_DELAY: '50' });
+    try {
+      await waitForHttp(`${baseUrl}/api/public/whoami`, 60_000, service);
+      const cookie = await signIn(baseUrl, 'offline-user');
+      for (const entry of ['route', 'nested', 'edge'] as const) {
+        const seen = await callEntryPoint(baseUrl, entry, cookie);
+        assert.equal(seen.userId, 'offline-user', entry);
+        assert.match(seen.traceId, /^[0-9a-f]{32}$/);
+      }
+      const { traceId } = await callEntryPoint(baseUrl, 'route', cookie);
+      const line = service.stdout.map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return undefined; } }).find((l) => l?.trace_id === traceId);
+      assert.ok(line, 'the stdout log line carries the trace id');
+      assert.equal(line.user_id, 'offline-user');
+    } finally {
+      await service.stop();
+    }
+    const afterStats = (await (await fetch(`${collector.queryUrl}/api/health`)).json()) as { stats: Record<string, number> };
+    assert.deepEqual(afterStats.stats, before.stats, 'nothing was exported');
+  });
+
+  it('SIGTERM flushes the spans and logs still queued', async () => {
+    // Batches would only leave after 60 s: whatever arrives was sent by the shutdown flush.
+    const { service, baseUrl } = await startNext({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpUrl, OTEL_BSP_SCHEDULE_DELAY: '60000', OTEL_BLRP_SCHEDULE_DELAY: '60000' });
+    await waitForHttp(`${baseUrl}/api/public/whoami`, 60_000, service);
+    const cookie = await signIn(baseUrl, 'flush-user');
+    const { traceId } = await callEntryPoint(baseUrl, 'nested', cookie);
+    const code = await service.stop(30_000);
+    assert.equal(code, 143, 'exited as terminated by SIGTERM');
+    const trace = await waitForTrace(collector.queryUrl, traceId, (t) => roots(t).length === 1 && t.logs.length > 0, 5000);
+    assert.equal(roots(trace).length, 1);
+    assert.ok(trace.logs.some((log) => log.body === 'profile loaded' && log.userId === 'flush-user'));
+  });
+
+  it('SIGTERM exits within the deadline when the collector accepts connections but never answers', async () => {
+    const sockets: Socket[] = [];
+    const blackhole = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    const { port } = blackhole.address() as { port: number };
+    const { service, baseUrl } = await startNext({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_BSP_SCHEDULE_DELAY: '60000', REQUEST_CONTEXT_SHUTDOWN_TIMEOUT_MS: '2000' });
+    try {
+      await waitForHttp(`${baseUrl}/api/public/whoami`, 60_000, service);
+      for (let i = 0; i < 5; i++) await callEntryPoint(baseUrl, 'route');
+      const started = Date.now();
+      const code = await service.stop(30_000);
+      const took = Date.now() - started;
+      assert.equal(code, 143, 'exited by itself, not killed after the 30 s grace period');
+      // The exporter's own timeout is 10 s and its retries longer: a generous bound that only a
+      // working deadline meets.
+      assert.ok(took < 9000, `exited after ${took} ms`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      blackhole.close();
+    }
+  });
+});
