@@ -13,7 +13,7 @@ export function proxy(request: NextRequest) {
   const response = forwardVerifiedUser(request, userId);
   // Demo only: shows what request context code inside the proxy sees. Before the proxy has
   // verified anyone it is anonymous, whatever `baggage` or user header the client sent.
-  response.headers.set('x-demo-proxy-saw-user', tryGetRequestContext()?.userId ?? '');
+  response.headers.set('x-demo-proxy-saw-user', tryGetRequestContext()?.userId ?? '(anonymous)');
   return response;
 }
 

@@ -4,26 +4,32 @@ import { resolveConfiguration } from './configuration';
 import type { Configuration } from './configuration';
 import { originPatterns } from './origin-patterns';
 import { createPropagator } from './propagator';
+import { registerContextOnly } from './register-context-only';
 import { UserIdSpanProcessor } from './user-span-processor';
 
 /**
  * Boots OpenTelemetry in the Next.js edge runtime with `@vercel/otel`, configured explicitly so
  * that off Vercel it neither exports spans twice nor probes for Vercel's collector:
  * - `propagators`: W3C trace context and the trusted user propagator only (no inbound baggage);
- * - `spanProcessors`: one batch processor with one OTLP/HTTP exporter (none when export is off);
+ * - `spanProcessors`: one batch processor with one OTLP/HTTP exporter;
  * - `fetch` propagates trace context to the allow-listed origins only (by default `@vercel/otel`
  *   also propagates to every `http://localhost` URL).
+ * With `OTEL_SDK_DISABLED=true`, `@vercel/otel` would register nothing at all, so only the context
+ * pieces are registered (see `registerContextOnly`).
  */
 export function registerEdge(overrides: Partial<Configuration> = {}): Configuration {
   const config = resolveConfiguration(overrides);
+  if (config.exportDisabled) {
+    registerContextOnly(createPropagator(config));
+    return config;
+  }
   const url = `${config.endpoint.replace(/\/+$/, '')}/v1/traces`;
   const exporter = config.protocol === 'http/json' ? new OTLPHttpJsonTraceExporter({ url }) : new OTLPHttpProtoTraceExporter({ url });
   const { allowed, notAllowed } = originPatterns(config.propagateTraceTo);
   registerOTel({
     serviceName: config.serviceName,
     propagators: [createPropagator(config)],
-    traceSampler: config.exportDisabled ? 'always_off' : 'auto',
-    spanProcessors: config.exportDisabled ? [] : [new UserIdSpanProcessor(), new BatchSpanProcessor(exporter)],
+    spanProcessors: [new UserIdSpanProcessor(), new BatchSpanProcessor(exporter)],
     instrumentationConfig: { fetch: { propagateContextUrls: [allowed], dontPropagateContextUrls: [notAllowed] } },
   });
   return config;

@@ -1,7 +1,6 @@
-import { context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { AlwaysOffSampler, BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createLogPipeline } from '../log/pipeline';
 import { getUserTokenCodec } from '../identity/codec';
 import { resolveConfiguration } from './configuration';
@@ -10,6 +9,7 @@ import { createLogExporter, createSpanExporter } from './exporters';
 import { flushOnExit } from './flush-on-exit';
 import { installOutboundPropagation } from './outbound-fetch';
 import { createPropagator } from './propagator';
+import { registerContextOnly } from './register-context-only';
 import { UserIdSpanProcessor } from './user-span-processor';
 
 const REGISTERED = Symbol.for('next-request-context.registered');
@@ -43,20 +43,14 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
   state[REGISTERED] = config;
 
   const propagator = createPropagator(config);
-  const contextManager = new AsyncLocalStorageContextManager();
-
   if (config.exportDisabled) {
-    // Spans keep real ids (the sampler drops them before anything is recorded), so trace ids,
-    // log correlation and getRequestContext() work exactly as with export on.
-    context.setGlobalContextManager(contextManager.enable());
-    propagation.setGlobalPropagator(propagator);
-    trace.setGlobalTracerProvider(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }));
+    registerContextOnly(propagator);
   } else {
     const logPipeline = createLogPipeline({ exporter: createLogExporter(config) });
     const spanProcessor = new BatchSpanProcessor(createSpanExporter(config), spanBatchOptions());
     const sdk = new NodeSDK({
       serviceName: config.serviceName,
-      contextManager,
+      contextManager: new AsyncLocalStorageContextManager(),
       textMapPropagator: propagator,
       spanProcessors: [new UserIdSpanProcessor(), spanProcessor],
       logRecordProcessors: [logPipeline],

@@ -65,7 +65,7 @@ describe('spoofing the user id', () => {
     const cookie = await signIn(stack.baseUrl, 'proxy-user');
     const forger = createUserTokenCodec('attacker-guess-'.repeat(4));
     const response = await fetch(`${stack.baseUrl}/api/whoami`, { headers: { cookie, baggage: `user.id=${FORGED}`, [USER_HEADER]: forger.sign(FORGED, TRACE)! } });
-    assert.equal(response.headers.get('x-demo-proxy-saw-user'), '');
+    assert.equal(response.headers.get('x-demo-proxy-saw-user'), '(anonymous)');
     assert.equal(((await response.json()) as { userId: string }).userId, 'proxy-user');
   });
 
