@@ -17,19 +17,35 @@ export interface RequestContext {
 }
 
 /**
+ * Answers per OTel context. Contexts are immutable and every span (and so every render step)
+ * makes a new one, so a cached answer can never go stale; `null` records "not a request".
+ * This keeps getRequestContext() to a map lookup on the hot path.
+ */
+const answers = new WeakMap<Context, RequestContext | null>();
+
+/**
  * Reads the request context from an OTel context without the cached-output guard.
  *
  * Internal: the logger uses it, because log lines are never served to another user.
  * Returns `undefined` when `ctx` is not a request's context or has no valid span.
  */
 export function readRequestContext(ctx: Context): RequestContext | undefined {
+  let answer = answers.get(ctx);
+  if (answer === undefined) {
+    answer = computeRequestContext(ctx) ?? null;
+    answers.set(ctx, answer);
+  }
+  return answer ?? undefined;
+}
+
+function computeRequestContext(ctx: Context): RequestContext | undefined {
   if (ctx.getValue(REQUEST_SCOPE_KEY) === undefined) return undefined;
   const span = trace.getSpan(ctx);
   if (span === undefined) return undefined;
   const spanContext = span.spanContext();
   if (!isSpanContextValid(spanContext)) return undefined;
   const userId = propagation.getBaggage(ctx)?.getEntry(USER_ID_BAGGAGE_KEY)?.value;
-  return { traceId: spanContext.traceId, spanId: spanContext.spanId, traceFlags: spanContext.traceFlags, userId };
+  return Object.freeze({ traceId: spanContext.traceId, spanId: spanContext.spanId, traceFlags: spanContext.traceFlags, userId });
 }
 
 /**
