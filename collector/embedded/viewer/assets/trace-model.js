@@ -1,0 +1,141 @@
+// Pure trace model: turns the /api/trace payload into a flat, pre-ordered list of rows
+// (span rows, each followed by its own log rows, then its children) that the waterfall
+// renders once and then only toggles. No DOM here, so it is unit-testable in node.
+
+import { ns, isErrorStatus, severityLevel } from './format.js';
+
+/**
+ * @returns {{
+ *   spans: Map<string, object>, entries: object[], spanIndex: Map<string, number>,
+ *   startNs: bigint, endNs: bigint, totalNs: bigint, roots: object[],
+ *   logsBySpan: Map<string, object[]>, looseLogs: object[], logs: object[],
+ *   services: string[], errorCount: number
+ * }}
+ * entries[i] = { type: 'span', span, depth, end, hasChildren, logCount }
+ *            | { type: 'log', log, depth, spanId }
+ *            | { type: 'group', label, end, depth }   (header for logs not attached to a span row)
+ * `end` is the index of the last entry in that span's subtree (used to collapse in O(n)).
+ */
+export function buildModel(payload) {
+  const spans = new Map();
+  for (const s of payload.spans ?? []) if (s && s.spanId) spans.set(s.spanId, s);
+
+  const logs = [...(payload.logs ?? [])].sort(compareLogs);
+  for (const l of logs) l._level = severityLevel(l.severityNumber, l.severityText);
+
+  let startNs = null;
+  let endNs = null;
+  const widen = (a, b) => {
+    if (startNs === null || a < startNs) startNs = a;
+    if (endNs === null || b > endNs) endNs = b;
+  };
+  for (const s of spans.values()) {
+    const a = ns(s.startTimeUnixNano);
+    const b = ns(s.endTimeUnixNano) || a + ns(s.durationNano);
+    widen(a, b < a ? a : b);
+  }
+  // Logs can fall outside every span (a log after the response was sent); the axis includes them.
+  for (const l of logs) {
+    const t = ns(l.timeUnixNano || l.observedTimeUnixNano);
+    if (t) widen(t, t);
+  }
+  startNs ??= 0n;
+  endNs ??= startNs;
+  const totalNs = endNs - startNs;
+
+  const children = new Map();
+  const roots = [];
+  for (const s of spans.values()) {
+    const parent = s.parentSpanId && spans.has(s.parentSpanId) ? s.parentSpanId : null;
+    if (parent) {
+      if (!children.has(parent)) children.set(parent, []);
+      children.get(parent).push(s);
+    } else {
+      roots.push(s);
+    }
+  }
+  const byStart = (a, b) => {
+    const d = ns(a.startTimeUnixNano) - ns(b.startTimeUnixNano);
+    return d < 0n ? -1 : d > 0n ? 1 : a.spanId < b.spanId ? -1 : 1;
+  };
+  roots.sort(byStart);
+  for (const list of children.values()) list.sort(byStart);
+
+  const logsBySpan = new Map();
+  const looseLogs = []; // no span id, or a span that has not arrived
+  for (const l of logs) {
+    if (l.spanId && spans.has(l.spanId)) {
+      if (!logsBySpan.has(l.spanId)) logsBySpan.set(l.spanId, []);
+      logsBySpan.get(l.spanId).push(l);
+    } else {
+      looseLogs.push(l);
+    }
+  }
+
+  const entries = [];
+  const spanIndex = new Map();
+  if (looseLogs.length) {
+    const group = { type: 'group', depth: 0, end: 0, count: looseLogs.length };
+    entries.push(group);
+    for (const l of looseLogs) entries.push({ type: 'log', log: l, depth: 1, spanId: l.spanId || '' });
+    group.end = entries.length - 1;
+  }
+  // Iterative DFS: deep traces (thousands of nested spans) must not blow the call stack.
+  const stack = roots.map((span) => ({ span, depth: 0 })).reverse();
+  const open = []; // span entries whose subtree end is still unknown, innermost last
+  while (stack.length) {
+    const { span, depth } = stack.pop();
+    while (open.length && open[open.length - 1].depth >= depth) open.pop().end = entries.length - 1;
+    const own = logsBySpan.get(span.spanId) ?? [];
+    const kids = children.get(span.spanId) ?? [];
+    const entry = {
+      type: 'span',
+      span,
+      depth,
+      end: 0,
+      hasChildren: kids.length > 0,
+      logCount: own.length,
+      missingParent: Boolean(span.parentSpanId) && !spans.has(span.parentSpanId),
+      error: isErrorStatus(span.status),
+    };
+    spanIndex.set(span.spanId, entries.length);
+    entries.push(entry);
+    open.push(entry);
+    for (const l of own) entries.push({ type: 'log', log: l, depth: depth + 1, spanId: span.spanId });
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ span: kids[i], depth: depth + 1 });
+  }
+  while (open.length) open.pop().end = entries.length - 1;
+
+  const services = [...new Set([...spans.values()].map((s) => s.serviceName).filter(Boolean))].sort();
+  let errorCount = 0;
+  for (const s of spans.values()) if (isErrorStatus(s.status)) errorCount++;
+
+  return { spans, entries, spanIndex, startNs, endNs, totalNs, roots, logsBySpan, looseLogs, logs, services, errorCount };
+}
+
+export function compareLogs(a, b) {
+  const d = ns(a.timeUnixNano || a.observedTimeUnixNano) - ns(b.timeUnixNano || b.observedTimeUnixNano);
+  if (d !== 0n) return d < 0n ? -1 : 1;
+  return String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0;
+}
+
+/** Offset of an epoch-ns time from the trace start, as a fraction 0..1 of the trace length. */
+export function fraction(model, timeNs) {
+  if (model.totalNs <= 0n) return 0;
+  const f = Number(ns(timeNs) - model.startNs) / Number(model.totalNs);
+  return Math.min(1, Math.max(0, f));
+}
+
+/** Lower-cased searchable text for a span (name, service, ids, attribute keys and values, events, status). */
+export function spanHaystack(span) {
+  const parts = [span.name, span.serviceName, span.spanId, span.status?.message, span.kind];
+  for (const [k, v] of Object.entries(span.attributes ?? {})) parts.push(k, typeof v === 'string' ? v : JSON.stringify(v));
+  for (const e of span.events ?? []) parts.push(e.name);
+  return parts.filter((p) => p !== undefined && p !== null).join('\n').toLowerCase();
+}
+
+export function logHaystack(log) {
+  const parts = [typeof log.body === 'string' ? log.body : JSON.stringify(log.body), log.severityText, log.userId];
+  for (const [k, v] of Object.entries(log.attributes ?? {})) parts.push(k, typeof v === 'string' ? v : JSON.stringify(v));
+  return parts.filter((p) => p !== undefined && p !== null).join('\n').toLowerCase();
+}
