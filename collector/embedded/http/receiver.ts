@@ -1,0 +1,142 @@
+/**
+ * OTLP/HTTP receiver: POST /v1/traces, /v1/logs (stored) and /v1/metrics (accepted, not stored),
+ * protobuf or JSON, optionally gzip-compressed, answered per the OTLP/HTTP spec.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { decodeLogsRequestJson, decodeTraceRequestJson } from '../otlp/decode-json';
+import { decodeLogsRequestProto, decodeTraceRequestProto } from '../otlp/decode-proto';
+import { contentTypeOf, encodeErrorStatus, encodeExportResponse } from '../otlp/encode-response';
+import type { OtlpEncoding, OtlpSignal } from '../otlp/encode-response';
+import { OtlpDecodeError } from '../otlp/normalize';
+import type { CollectorStats } from '../stats';
+import type { TelemetryStore } from '../store/index';
+import { BodyError, readBody } from './body';
+import type { LiveEvents } from './events';
+import { HEALTH_SERVICE_NAME } from '../constants';
+
+/** What the receiver needs. */
+export interface ReceiverOptions {
+  store: TelemetryStore;
+  stats: CollectorStats;
+  events: LiveEvents;
+  /** Largest accepted body after decompression (bytes). */
+  maxBodyBytes: number;
+  /** Requests processed at once; more get 503 + Retry-After (the OTLP "retry later" answer). */
+  maxConcurrentRequests: number;
+  log: (message: string) => void;
+}
+
+const SIGNAL_BY_PATH: Record<string, OtlpSignal> = {
+  '/v1/traces': 'traces',
+  '/v1/logs': 'logs',
+  '/v1/metrics': 'metrics',
+};
+
+/** Creates (does not start) the receiver's HTTP server. */
+export function createReceiverServer(options: ReceiverOptions): Server {
+  let inFlight = 0;
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0]!;
+    const signal = SIGNAL_BY_PATH[path];
+    if (!signal) {
+      return sendError(request, response, 'json', 404, `unknown path ${path}: this ${HEALTH_SERVICE_NAME} OTLP/HTTP receiver serves /v1/traces, /v1/logs and /v1/metrics`);
+    }
+    if (request.method !== 'POST') {
+      response.setHeader('Allow', 'POST');
+      return sendError(request, response, 'json', 405, `method ${request.method} is not allowed on ${path} (${HEALTH_SERVICE_NAME} OTLP/HTTP receiver), expected POST`);
+    }
+    const encoding = encodingOf(request.headers['content-type']);
+    if (!encoding) {
+      return sendError(
+        request,
+        response,
+        'json',
+        415,
+        `unsupported Content-Type (actual: ${request.headers['content-type'] ?? 'none'}), expected application/x-protobuf or application/json`,
+      );
+    }
+    if (inFlight >= options.maxConcurrentRequests) {
+      options.stats.requestsThrottled++;
+      response.setHeader('Retry-After', '1');
+      return sendError(request, response, encoding, 503, `too many concurrent export requests (limit ${options.maxConcurrentRequests}); retry later`);
+    }
+    inFlight++;
+    options.stats.requestsReceived++;
+    handleExport(request, response, signal, encoding, options)
+      .catch((error: unknown) => {
+        options.stats.requestsRejected++;
+        if (error instanceof BodyError) return sendError(request, response, encoding, error.status, error.message);
+        if (error instanceof OtlpDecodeError) return sendError(request, response, encoding, 400, error.message);
+        options.log(`receiver: failed to store ${signal}: ${(error as Error).stack ?? String(error)}`);
+        return sendError(request, response, encoding, 500, `internal error while storing ${signal}: ${(error as Error).message}`);
+      })
+      .finally(() => {
+        inFlight--;
+      });
+  });
+  return server;
+}
+
+async function handleExport(
+  request: IncomingMessage,
+  response: ServerResponse,
+  signal: OtlpSignal,
+  encoding: OtlpEncoding,
+  options: ReceiverOptions,
+): Promise<void> {
+  const body = await readBody(request, options.maxBodyBytes);
+  options.stats.bytesReceived += body.length;
+  const { stats, store } = options;
+  let rejected = 0;
+  let errorMessage = '';
+  if (signal === 'traces') {
+    const batch = encoding === 'protobuf' ? decodeTraceRequestProto(body) : decodeTraceRequestJson(body);
+    stats.spansReceived += batch.items.length + batch.rejected;
+    stats.spansRejected += batch.rejected;
+    const result = store.writeSpans(batch.items);
+    options.events.publish('spans', result.traceIds);
+    ({ rejected } = batch);
+    errorMessage = batch.errors.join('; ');
+  } else if (signal === 'logs') {
+    const batch = encoding === 'protobuf' ? decodeLogsRequestProto(body) : decodeLogsRequestJson(body);
+    stats.logsReceived += batch.items.length + batch.rejected;
+    stats.logsRejected += batch.rejected;
+    const result = store.writeLogs(batch.items);
+    options.events.publish('logs', result.traceIds);
+    ({ rejected } = batch);
+    errorMessage = batch.errors.join('; ');
+  } else {
+    stats.metricsRequests++;
+  }
+  store.pruneIfOverSize();
+  send(response, 200, encoding, encodeExportResponse(encoding, signal, rejected, errorMessage));
+}
+
+/** Maps a Content-Type header to an OTLP encoding, ignoring parameters such as charset. */
+function encodingOf(contentType: string | undefined): OtlpEncoding | undefined {
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf') return 'protobuf';
+  if (mediaType === 'application/json') return 'json';
+  return undefined;
+}
+
+function sendError(
+  request: IncomingMessage,
+  response: ServerResponse,
+  encoding: OtlpEncoding,
+  status: number,
+  message: string,
+): void {
+  // If the upload was not (fully) read, close the connection after answering rather than
+  // reading an arbitrarily large remainder into a kept-alive socket.
+  if (!request.complete) response.setHeader('Connection', 'close');
+  send(response, status, encoding, encodeErrorStatus(encoding, status, message));
+  if (!request.complete) request.resume();
+}
+
+function send(response: ServerResponse, status: number, encoding: OtlpEncoding, body: Uint8Array): void {
+  if (response.headersSent) return;
+  response.writeHead(status, { 'Content-Type': contentTypeOf(encoding), 'Content-Length': body.length });
+  response.end(body);
+}

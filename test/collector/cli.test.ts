@@ -1,0 +1,192 @@
+/**
+ * The `otel-local` CLI as a child process against a running collector fed by the real OTel
+ * exporters: human and --json output, --follow, the not-running error, and `start`.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type { RunningCollector } from '../../collector/embedded/index';
+import { buildSampleLogs, buildSampleSpans, post, startTestCollector } from './helpers';
+
+const CLI = fileURLToPath(new URL('../../collector/embedded/cli.ts', import.meta.url));
+
+let collector: RunningCollector;
+const spans = buildSampleSpans('cli-shop');
+const root = spans.find((span) => !span.parentSpanContext)!;
+const traceId = root.spanContext().traceId;
+
+function spawnCli(args: string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COLLECTOR_URL: '' } });
+}
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnCli(args);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Resolves with the accumulated output once `pattern` appears on the child's stdout. */
+function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (pattern.test(output)) {
+        child.stdout!.off('data', onData);
+        resolve(output);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.on('close', (code) => reject(new Error(`CLI exited (${code}) before printing ${pattern}; output: ${output}`)));
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
+}
+
+before(async () => {
+  collector = await startTestCollector();
+  const traceExporter = new OTLPTraceExporter({ url: `${collector.otlpUrl}/v1/traces` });
+  const logExporter = new OTLPLogExporter({ url: `${collector.otlpUrl}/v1/logs` });
+  await new Promise((resolve) => traceExporter.export(spans, resolve));
+  await new Promise((resolve) => logExporter.export(buildSampleLogs(root, 'cli-shop'), resolve));
+  await traceExporter.shutdown();
+  await logExporter.shutdown();
+});
+after(() => collector.close());
+
+describe('query commands', () => {
+  it('traces: a table and --json', async () => {
+    const human = await runCli(['traces', '--url', collector.queryUrl]);
+    assert.equal(human.code, 0, human.stderr);
+    const [header, row] = human.stdout.trim().split('\n');
+    assert.match(header!, /^START \(UTC\)\s+DURATION\s+SPANS\s+ERRORS\s+SERVICE\s+OPERATION\s+USER\s+TRACE ID$/);
+    assert.match(row!, new RegExp(`^2023-11-14T22:13:20.123Z\\s+1.88 s\\s+2\\s+1\\s+cli-shop\\s+GET /api/cart\\s+user-42\\s+${traceId}$`));
+
+    const json = await runCli(['traces', '--json', '--url', collector.queryUrl, '--errors', '--min-duration', '1s', '--service', 'cli-shop']);
+    assert.equal(json.code, 0, json.stderr);
+    const { traces } = JSON.parse(json.stdout);
+    assert.deepEqual(traces.map((trace: any) => trace.traceId), [traceId]);
+    assert.equal(traces[0].logCount, 1);
+    const none = await runCli(['traces', '--url', collector.queryUrl, '--min-duration', '5s']);
+    assert.equal(none.stdout.trim(), 'No traces found.');
+  });
+
+  it('trace: the span tree with durations and logs in place', async () => {
+    const human = await runCli(['trace', traceId, '--url', collector.queryUrl]);
+    assert.equal(human.code, 0, human.stderr);
+    const lines = human.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, new RegExp(`^Trace ${traceId}  2 spans, 1 error, 1 service, 1 log`));
+    assert.equal(lines[1], 'GET /api/cart  [cli-shop]  1.88 s  (+0 ns)');
+    assert.equal(lines[2], '│  • 22:13:20.500Z WARN  cart is slow');
+    assert.equal(lines[3], '└─ SELECT carts  [cli-shop]  600 ms  (+177 ms)  ERROR boom');
+
+    const json = await runCli(['trace', traceId, '--json', '--url', collector.queryUrl]);
+    const trace = JSON.parse(json.stdout);
+    assert.equal(trace.traceId, traceId);
+    assert.equal(trace.spans.length, 2);
+    assert.equal(trace.logs.length, 1);
+  });
+
+  it('trace: unknown and malformed ids fail with the API message', async () => {
+    const unknown = await runCli(['trace', 'f'.repeat(32), '--url', collector.queryUrl]);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /trace f{32} not found/);
+    const malformed = await runCli(['trace', 'nope', '--url', collector.queryUrl]);
+    assert.equal(malformed.code, 1);
+    assert.match(malformed.stderr, /malformed trace id \(actual: "nope"\), expected 32 hex characters/);
+  });
+
+  it('logs: by trace and by user, human and --json', async () => {
+    const byTrace = await runCli(['logs', '--trace', traceId, '--url', collector.queryUrl]);
+    assert.equal(byTrace.code, 0, byTrace.stderr);
+    assert.equal(
+      byTrace.stdout.trim(),
+      `2023-11-14T22:13:20.500Z WARN  cli-shop  cart is slow  user=user-42  trace=${traceId} span=${root.spanContext().spanId}`,
+    );
+    const byUser = await runCli(['logs', '--user', 'user-7', '--json', '--url', collector.queryUrl]);
+    const { logs } = JSON.parse(byUser.stdout);
+    assert.equal(logs.length, 1);
+    assert.equal(logs[0].body.message, 'structured');
+    const usage = await runCli(['logs', '--url', collector.queryUrl]);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /exactly one of --trace <traceId> or --user <userId>/);
+  });
+
+  it('logs --follow prints records as they arrive', async () => {
+    const child = spawnCli(['logs', '--user', 'follower', '--follow', '--poll-ms', '50', '--url', collector.queryUrl]);
+    let everything = '';
+    child.stdout!.on('data', (chunk) => (everything += chunk));
+    try {
+      const record = (body: string) => ({
+        resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: '1700000000000000000', body: { stringValue: body }, attributes: [{ key: 'user.id', value: { stringValue: 'follower' } }] }] }] }],
+      });
+      const firstSeen = waitForOutput(child, /first line/);
+      await post(`${collector.otlpUrl}/v1/logs`, JSON.stringify(record('first line')), { 'Content-Type': 'application/json' });
+      await firstSeen;
+      const secondSeen = waitForOutput(child, /second line/);
+      await post(`${collector.otlpUrl}/v1/logs`, JSON.stringify(record('second line')), { 'Content-Type': 'application/json' });
+      await secondSeen;
+      assert.equal(everything.match(/first line/g)?.length, 1, 'no record printed twice');
+      assert.match(everything, /^2023-11-14T22:13:20.000Z -     unknown_service  first line  user=follower\n/);
+    } finally {
+      child.kill('SIGTERM');
+      await exitOf(child);
+    }
+  });
+
+  it('says clearly when the collector is not running', async () => {
+    const closedPort = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const url = `http://127.0.0.1:${closedPort}`;
+    const result = await runCli(['traces', '--url', url]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, new RegExp(`the embedded collector is not running at ${url} \\(start it with`));
+  });
+});
+
+describe('start', () => {
+  it('runs the collector process in the foreground until SIGTERM; a second one reports the conflict', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'collector-cli-'));
+    const child = spawnCli(['start', '--otlp-port', '0', '--query-port', '0', '--db', join(dir, 'db.sqlite')]);
+    try {
+      const banner = await waitForOutput(child, /Press Ctrl\+C to stop/);
+      const queryUrl = /Viewer\s+(http:\/\/\S+)/.exec(banner)![1]!;
+      const otlpUrl = /OTLP\/HTTP receiver\s+(http:\/\/\S+)/.exec(banner)![1]!;
+      const health = await (await fetch(`${queryUrl}/api/health`)).json();
+      assert.equal(health.service, 'embedded-otel-collector');
+      assert.equal(`http://127.0.0.1:${health.otlpPort}`, otlpUrl);
+
+      const queryPort = new URL(queryUrl).port;
+      const second = await runCli(['start', '--otlp-port', '0', '--query-port', queryPort, '--db', join(dir, 'other.sqlite')]);
+      assert.equal(second.code, 2);
+      assert.match(second.stderr, new RegExp(`port ${queryPort} on 127.0.0.1 is already in use: another embedded collector is already running there`));
+    } finally {
+      child.kill('SIGTERM');
+      assert.equal(await exitOf(child), 0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fails fast on a bad setting', async () => {
+    const result = await runCli(['start', '--otlp-port', 'eighty', '--db', ':memory:']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /COLLECTOR_OTLP_PORT must be a number \(actual: "eighty"\)/);
+  });
+});
