@@ -4,10 +4,10 @@
  * user id, its spans form one trace with one root, and its log lines are found by trace id.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ENTRY_POINTS, callEntryPoint } from './client';
-import { roots, signIn, startStack, waitForTrace } from './harness';
-import type { Stack, StoredTrace } from './harness';
+import { roots, signIn, useStack, waitForTrace } from './harness';
+import type { StoredTrace } from './harness';
 
 /** Entry points whose code writes a log line with the logger. */
 const LOGGING: Record<string, string> = {
@@ -18,21 +18,15 @@ const LOGGING: Record<string, string> = {
 };
 
 describe('entry points end to end', () => {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack();
 
   for (const entry of ENTRY_POINTS) {
     it(`${entry}: own trace id and user id, one trace with one root, logs found by trace id`, async () => {
       const userId = `user-${entry}-${Math.random().toString(36).slice(2, 8)}`;
-      const cookie = await signIn(stack.baseUrl, userId);
-      const first = await callEntryPoint(stack.baseUrl, entry, cookie);
-      const second = await callEntryPoint(stack.baseUrl, entry, cookie);
-      const anonymous = await callEntryPoint(stack.baseUrl, entry);
+      const cookie = await signIn(stack().baseUrl, userId);
+      const first = await callEntryPoint(stack().baseUrl, entry, cookie);
+      const second = await callEntryPoint(stack().baseUrl, entry, cookie);
+      const anonymous = await callEntryPoint(stack().baseUrl, entry);
 
       assert.equal(first.userId, userId);
       assert.equal(second.userId, userId);
@@ -42,7 +36,7 @@ describe('entry points end to end', () => {
       assert.notEqual(first.traceId, anonymous.traceId);
 
       const expectedLog = LOGGING[entry];
-      const trace = await waitForTrace(stack.queryUrl, first.traceId, (t) => t.spans.length > 0 && roots(t).length === 1 && (!expectedLog || t.logs.some((l) => l.body === expectedLog)));
+      const trace = await waitForTrace(stack().queryUrl, first.traceId, (t) => t.spans.length > 0 && roots(t).length === 1 && (!expectedLog || t.logs.some((l) => l.body === expectedLog)));
       assertOneTrace(trace, userId);
       if (expectedLog) {
         const lines = trace.logs.filter((log) => log.body === expectedLog);
@@ -58,9 +52,9 @@ describe('entry points end to end', () => {
   }
 
   it('after() callbacks run in their request context', async () => {
-    const cookie = await signIn(stack.baseUrl, 'after-user');
-    const { traceId } = await callEntryPoint(stack.baseUrl, 'route', cookie);
-    const trace = await waitForTrace(stack.queryUrl, traceId, (t) => t.logs.some((l) => l.body === 'after() callback ran'));
+    const cookie = await signIn(stack().baseUrl, 'after-user');
+    const { traceId } = await callEntryPoint(stack().baseUrl, 'route', cookie);
+    const trace = await waitForTrace(stack().queryUrl, traceId, (t) => t.logs.some((l) => l.body === 'after() callback ran'));
     const line = trace.logs.find((l) => l.body === 'after() callback ran');
     assert.ok(line, 'the after() log line reached the collector');
     assert.equal(line.userId, 'after-user');
@@ -68,10 +62,10 @@ describe('entry points end to end', () => {
   });
 
   it('cached data never holds a user id, and is shared between users', async () => {
-    const html = async (cookie?: string) => (await (await fetch(`${stack.baseUrl}/cached`, { headers: cookie ? { cookie } : {} })).text());
+    const html = async (cookie?: string) => (await (await fetch(`${stack().baseUrl}/cached`, { headers: cookie ? { cookie } : {} })).text());
     const seen = (page: string) => /data-testid="cached"[^>]*data-computed-at="(\d+)"[^>]*data-seen-user-id="([^"]*)"/.exec(page)?.slice(1);
-    const alice = seen(await html(await signIn(stack.baseUrl, 'cache-alice')));
-    const bob = seen(await html(await signIn(stack.baseUrl, 'cache-bob')));
+    const alice = seen(await html(await signIn(stack().baseUrl, 'cache-alice')));
+    const bob = seen(await html(await signIn(stack().baseUrl, 'cache-bob')));
     assert.ok(alice && bob);
     assert.equal(alice[0], bob[0], 'the second user got the cached entry');
     assert.equal(alice[1], '', 'the cached function saw no user');
@@ -79,8 +73,8 @@ describe('entry points end to end', () => {
   });
 
   it('a server-side fetch carries traceparent to the allow-listed service only, which joins the trace', async () => {
-    const cookie = await signIn(stack.baseUrl, 'outbound-user');
-    const response = await fetch(`${stack.baseUrl}/api/outbound`, { headers: { cookie } });
+    const cookie = await signIn(stack().baseUrl, 'outbound-user');
+    const response = await fetch(`${stack().baseUrl}/api/outbound`, { headers: { cookie } });
     const body = (await response.json()) as {
       traceId: string;
       allowListed: { traceparent: string | null; baggage: string | null; traceId: string };
@@ -93,7 +87,7 @@ describe('entry points end to end', () => {
     assert.equal(body.other.baggage, null);
     assert.notEqual(body.other.traceId, body.traceId);
 
-    const trace = await waitForTrace(stack.queryUrl, body.traceId, (t) => t.spans.some((s) => s.serviceName === 'inventory-service') && roots(t).length === 1);
+    const trace = await waitForTrace(stack().queryUrl, body.traceId, (t) => t.spans.some((s) => s.serviceName === 'inventory-service') && roots(t).length === 1);
     assert.deepEqual([...new Set(trace.spans.map((s) => s.serviceName))].sort(), ['demo-app', 'inventory-service']);
     assert.equal(roots(trace).length, 1);
     assert.equal(roots(trace)[0].serviceName, 'demo-app');

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { startCollector } from '../../collector/embedded/index';
 import { ROOT, buildIfStale, freePort, startService, waitForHttp } from '../../scripts/processes';
 import type { Service } from '../../scripts/processes';
@@ -66,6 +67,24 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await Promise.all([next.stop(), inventory.stop()]);
       await collector.close();
     },
+  };
+}
+
+/**
+ * Starts one stack for the enclosing `describe` (in its `before`) and stops it in its `after`.
+ * Returns an accessor, since the stack exists only once `before` has run.
+ */
+export function useStack(options: StackOptions = {}): () => Stack {
+  let stack: Stack | undefined;
+  before(async () => {
+    stack = await startStack(options);
+  });
+  after(async () => {
+    await stack?.stop();
+  });
+  return () => {
+    if (!stack) throw new Error('the stack did not start (see the failure in before)');
+    return stack;
   };
 }
 

@@ -4,11 +4,11 @@
  * request signed in as and what its HTML/JSON, its log lines and its spans report.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ENTRY_POINTS, callEntryPoint } from './client';
 import type { EntryPoint } from './client';
-import { fetchTrace, signIn, startStack } from './harness';
-import type { Stack, StoredTrace } from './harness';
+import { fetchTrace, signIn, useStack } from './harness';
+import type { StoredTrace } from './harness';
 
 const REQUESTS = 2000;
 const CONCURRENCY = 100;
@@ -29,22 +29,16 @@ async function pool<T>(count: number, concurrency: number, task: (index: number)
 }
 
 describe('isolation under concurrency', () => {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack();
 
   it(`${REQUESTS} requests, ${CONCURRENCY} at a time, ${USERS} users: no request sees another user`, { timeout: 600_000 }, async () => {
     const users = Array.from({ length: USERS }, (_, i) => `iso-${i}-${Math.random().toString(36).slice(2, 6)}`);
-    const cookies = await pool(USERS, 20, (i) => signIn(stack.baseUrl, users[i]));
+    const cookies = await pool(USERS, 20, (i) => signIn(stack().baseUrl, users[i]));
 
     const requests = await pool(REQUESTS, CONCURRENCY, async (i) => {
       const user = i % USERS;
       const entry = ENTRY_POINTS[i % ENTRY_POINTS.length];
-      const seen = await callEntryPoint(stack.baseUrl, entry, cookies[user]);
+      const seen = await callEntryPoint(stack().baseUrl, entry, cookies[user]);
       return { userId: users[user], entry, seen };
     });
 
@@ -57,13 +51,13 @@ describe('isolation under concurrency', () => {
     const deadline = Date.now() + 60_000;
     let stored = 0;
     while (Date.now() < deadline) {
-      const health = (await (await fetch(`${stack.queryUrl}/api/health`)).json()) as { stats?: { logsStored?: number } };
+      const health = (await (await fetch(`${stack().queryUrl}/api/health`)).json()) as { stats?: { logsStored?: number } };
       stored = health.stats?.logsStored ?? 0;
       if (stored >= expectedLogs) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
 
-    const traces = await pool(REQUESTS, 20, async (i) => ({ request: requests[i], trace: await fetchTrace(stack.queryUrl, requests[i].seen.traceId) }));
+    const traces = await pool(REQUESTS, 20, async (i) => ({ request: requests[i], trace: await fetchTrace(stack().queryUrl, requests[i].seen.traceId) }));
     const problems: string[] = [];
     let logLines = 0;
     for (const { request, trace } of traces) {

@@ -3,31 +3,24 @@
  * signed user header, not on a route outside the proxy matcher, and not inside the proxy itself.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createUserTokenCodec, USER_HEADER } from '../../src/identity/user-token';
 import { ENTRY_POINTS, callEntryPoint } from './client';
-import { TEST_SECRET, signIn, startStack, waitForTrace } from './harness';
-import type { Stack } from './harness';
+import { TEST_SECRET, signIn, useStack, waitForTrace } from './harness';
 
 const FORGED = 'admin';
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const traceparent = (traceId: string) => `00-${traceId}-00f067aa0ba902b7-01`;
 
 describe('spoofing the user id', () => {
-  let stack: Stack;
-  before(async () => {
-    stack = await startStack();
-  });
-  after(async () => {
-    await stack?.stop();
-  });
+  const stack = useStack();
 
   for (const entry of ENTRY_POINTS) {
     it(`${entry}: inbound baggage never becomes the user`, async () => {
-      const anonymous = await callEntryPoint(stack.baseUrl, entry, undefined, { baggage: `user.id=${FORGED},enduser.id=${FORGED}` });
+      const anonymous = await callEntryPoint(stack().baseUrl, entry, undefined, { baggage: `user.id=${FORGED},enduser.id=${FORGED}` });
       assert.equal(anonymous.userId, null);
-      const cookie = await signIn(stack.baseUrl, 'real-user');
-      const signedIn = await callEntryPoint(stack.baseUrl, entry, cookie, { baggage: `user.id=${FORGED}` });
+      const cookie = await signIn(stack().baseUrl, 'real-user');
+      const signedIn = await callEntryPoint(stack().baseUrl, entry, cookie, { baggage: `user.id=${FORGED}` });
       assert.equal(signedIn.userId, 'real-user');
     });
   }
@@ -36,7 +29,7 @@ describe('spoofing the user id', () => {
     const forger = createUserTokenCodec('attacker-guess-'.repeat(4));
     const headers = { [USER_HEADER]: forger.sign(FORGED, TRACE)!, traceparent: traceparent(TRACE) };
     for (const path of ['/api/whoami', '/api/public/whoami']) {
-      const body = (await (await fetch(`${stack.baseUrl}${path}`, { headers })).json()) as { userId: string | null };
+      const body = (await (await fetch(`${stack().baseUrl}${path}`, { headers })).json()) as { userId: string | null };
       assert.equal(body.userId, null, path);
     }
   });
@@ -45,33 +38,33 @@ describe('spoofing the user id', () => {
     const genuine = createUserTokenCodec(TEST_SECRET).sign('someone', TRACE)!;
     const [version, , issuedAt, mac] = genuine.split('.');
     const edited = [version, Buffer.from(FORGED).toString('base64url'), issuedAt, mac].join('.');
-    const body = (await (await fetch(`${stack.baseUrl}/api/public/whoami`, { headers: { [USER_HEADER]: edited, traceparent: traceparent(TRACE) } })).json()) as { userId: string | null };
+    const body = (await (await fetch(`${stack().baseUrl}/api/public/whoami`, { headers: { [USER_HEADER]: edited, traceparent: traceparent(TRACE) } })).json()) as { userId: string | null };
     assert.equal(body.userId, null);
 
-    const cookie = await signIn(stack.baseUrl, 'victim');
+    const cookie = await signIn(stack().baseUrl, 'victim');
     const [, signature] = cookie.slice('session='.length).split('.');
     const forgedCookie = `session=${Buffer.from(FORGED).toString('base64url')}.${signature}`;
-    assert.equal((await callEntryPoint(stack.baseUrl, 'route', forgedCookie)).userId, null);
+    assert.equal((await callEntryPoint(stack().baseUrl, 'route', forgedCookie)).userId, null);
   });
 
   it('a genuine token replayed into another trace is refused', async () => {
     const genuine = createUserTokenCodec(TEST_SECRET).sign('replayed-user', TRACE)!;
     const otherTrace = '1'.repeat(32);
-    const body = (await (await fetch(`${stack.baseUrl}/api/public/whoami`, { headers: { [USER_HEADER]: genuine, traceparent: traceparent(otherTrace) } })).json()) as { userId: string | null };
+    const body = (await (await fetch(`${stack().baseUrl}/api/public/whoami`, { headers: { [USER_HEADER]: genuine, traceparent: traceparent(otherTrace) } })).json()) as { userId: string | null };
     assert.equal(body.userId, null);
   });
 
   it('inside the proxy the context is anonymous, whatever the client sends', async () => {
-    const cookie = await signIn(stack.baseUrl, 'proxy-user');
+    const cookie = await signIn(stack().baseUrl, 'proxy-user');
     const forger = createUserTokenCodec('attacker-guess-'.repeat(4));
-    const response = await fetch(`${stack.baseUrl}/api/whoami`, { headers: { cookie, baggage: `user.id=${FORGED}`, [USER_HEADER]: forger.sign(FORGED, TRACE)! } });
+    const response = await fetch(`${stack().baseUrl}/api/whoami`, { headers: { cookie, baggage: `user.id=${FORGED}`, [USER_HEADER]: forger.sign(FORGED, TRACE)! } });
     assert.equal(response.headers.get('x-demo-proxy-saw-user'), '(anonymous)');
     assert.equal(((await response.json()) as { userId: string }).userId, 'proxy-user');
   });
 
   it('spans and log lines of a spoofing request report no user', async () => {
-    const { traceId } = await callEntryPoint(stack.baseUrl, 'route', undefined, { baggage: `user.id=${FORGED}` });
-    const trace = await waitForTrace(stack.queryUrl, traceId, (t) => t.spans.length > 0 && t.logs.length >= 2);
+    const { traceId } = await callEntryPoint(stack().baseUrl, 'route', undefined, { baggage: `user.id=${FORGED}` });
+    const trace = await waitForTrace(stack().queryUrl, traceId, (t) => t.spans.length > 0 && t.logs.length >= 2);
     assert.ok(trace.spans.length > 0 && trace.logs.length > 0);
     for (const span of trace.spans) assert.equal(span.attributes['user.id'], undefined, span.name);
     for (const log of trace.logs) assert.equal(log.userId ?? null, null);
