@@ -17,6 +17,7 @@ import type { RunningCollector } from '../../collector/embedded/index';
 import { buildSampleLogs, buildSampleSpans, post, startTestCollector } from './helpers';
 
 const CLI = fileURLToPath(new URL('../../collector/embedded/cli.ts', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/otel-local.mjs', import.meta.url));
 
 let collector: RunningCollector;
 const spans = buildSampleSpans('cli-shop');
@@ -158,6 +159,8 @@ describe('query commands', () => {
     const result = await runCli(['traces', '--url', url]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, new RegExp(`the embedded collector is not running at ${url} \\(start it with`));
+    assert.match(result.stderr, /start it with `npx otel-local start` or `npm run collector`,/);
+    assert.doesNotMatch(result.stderr, /collector -- start/);
   });
 });
 
@@ -177,6 +180,29 @@ describe('start', () => {
       const second = await runCli(['start', '--otlp-port', '0', '--query-port', queryPort, '--db', join(dir, 'other.sqlite')]);
       assert.equal(second.code, 2);
       assert.match(second.stderr, new RegExp(`port ${queryPort} on 127.0.0.1 is already in use: another embedded collector is already running there`));
+    } finally {
+      child.kill('SIGTERM');
+      assert.equal(await exitOf(child), 0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('starts through the otel-local bin, whose tsx loader is registered by register() and not in execArgv', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'collector-bin-'));
+    // Like `npx otel-local start`: plain node runs the bin (no --import tsx), from another directory.
+    const child = spawn(process.execPath, [BIN, 'start', '--otlp-port', '0', '--query-port', '0', '--db', join(dir, 'db.sqlite')], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    try {
+      const banner = await waitForOutput(child, /Press Ctrl\+C to stop/).catch((error: Error) => {
+        throw new Error(`${error.message}; stderr: ${stderr}`);
+      });
+      const queryUrl = /Viewer\s+(http:\/\/\S+)/.exec(banner)![1]!;
+      const health = await (await fetch(`${queryUrl}/api/health`)).json();
+      assert.equal(health.service, 'embedded-otel-collector');
     } finally {
       child.kill('SIGTERM');
       assert.equal(await exitOf(child), 0);

@@ -5,9 +5,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { VIEWER_CSP } from '../../collector/embedded/http/static';
 import type { RunningCollector } from '../../collector/embedded/index';
 import { getJson, post, startTestCollector } from './helpers';
 
@@ -243,6 +245,63 @@ describe('viewer API', () => {
     assert.equal((await api('/api/logs?traceId=zz')).status, 400);
   });
 
+  it('pages logs sharing a nanosecond with the (beforeNs, beforeId) cursor, skipping none', async () => {
+    const t = 1714557990000000000n;
+    const record = (body: string, time: bigint) => ({
+      timeUnixNano: String(time),
+      body: { stringValue: body },
+      attributes: [{ key: 'user.id', value: { stringValue: 'pager' } }],
+    });
+    const records = [record('a', t - 1n), record('b', t), record('c', t), record('d', t), record('e', t), record('f', t + 1n)];
+    const posted = await post(`${collector.otlpUrl}/v1/logs`, JSON.stringify({ resourceLogs: [{ scopeLogs: [{ logRecords: records }] }] }), {
+      'Content-Type': 'application/json',
+    });
+    assert.equal(posted.status, 200);
+    const page = async (query: string) => (await api(`/api/logs?userId=pager&limit=2${query}`)).body.logs as any[];
+    const seen: string[] = [];
+    let logs = await page('');
+    assert.deepEqual(logs.map((log) => log.body), ['e', 'f']);
+    // The old cursor (time only) skips b, c and d, which share e's nanosecond.
+    assert.deepEqual((await page(`&beforeNs=${logs[0].timeUnixNano}`)).map((log) => log.body), ['a']);
+    while (logs.length) {
+      seen.unshift(...logs.map((log) => log.body));
+      logs = await page(`&beforeNs=${logs[0].timeUnixNano}&beforeId=${logs[0].id}`);
+    }
+    assert.deepEqual(seen, ['a', 'b', 'c', 'd', 'e', 'f']);
+    const lonely = await api('/api/logs?beforeId=3');
+    assert.equal(lonely.status, 400);
+    assert.match(lonely.body.error.message, /malformed parameter beforeId .* together with beforeNs/);
+    assert.equal((await api(`/api/logs?beforeNs=${t}&beforeId=x`)).status, 400);
+  });
+
+  it('summaries say whether the list was cut off by the limit', async () => {
+    const all = (await api('/api/summaries')).body;
+    assert.equal(all.truncated, false);
+    assert.equal(all.traces.length, 2);
+    assert.equal((await api('/api/summaries?limit=2')).body.truncated, false, 'exactly limit matches');
+    const one = (await api('/api/summaries?limit=1')).body;
+    assert.equal(one.truncated, true);
+    assert.deepEqual(one.traces.map((trace: any) => trace.traceId), [TRACE_B]);
+  });
+
+  it('sends a logs event for log records without a trace id', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${collector.queryUrl}/api/events`, { signal: controller.signal });
+    const reader = response.body!.getReader();
+    const untraced = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: '1714557999000000000', body: { stringValue: 'no trace' } }] }] }] };
+    await post(`${collector.otlpUrl}/v1/logs`, JSON.stringify(untraced), { 'Content-Type': 'application/json' });
+    let text = '';
+    while (!/event: logs\ndata: .*\n/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString();
+    }
+    controller.abort();
+    const data = /event: logs\ndata: (.*)\n/.exec(text);
+    assert.ok(data, text);
+    assert.deepEqual(JSON.parse(data[1]!), { traceIds: [] });
+  });
+
   it('streams ingest notifications over SSE', async () => {
     const controller = new AbortController();
     const response = await fetch(`${collector.queryUrl}/api/events`, { signal: controller.signal });
@@ -268,13 +327,13 @@ describe('viewer API', () => {
 
 describe('static viewer and routing', () => {
   /** Raw request, so paths are sent exactly as written (fetch would normalise `..`). */
-  function rawGet(path: string, method = 'GET'): Promise<{ status: number; type: string | undefined; body: string }> {
+  function rawGet(path: string, method = 'GET'): Promise<{ status: number; type: string | undefined; body: string; headers: IncomingHttpHeaders }> {
     const { hostname, port } = new URL(collector.queryUrl);
     return new Promise((resolve, reject) => {
       const request = httpRequest({ hostname, port, path, method }, (response) => {
         let body = '';
         response.on('data', (chunk) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, type: response.headers['content-type'], body }));
+        response.on('end', () => resolve({ status: response.statusCode!, type: response.headers['content-type'], body, headers: response.headers }));
       });
       request.on('error', reject);
       request.end();
@@ -287,12 +346,30 @@ describe('static viewer and routing', () => {
       assert.equal(page.status, 200, path);
       assert.equal(page.type, 'text/html; charset=utf-8');
       assert.match(page.body, /<title>viewer<\/title>/);
+      assert.equal(page.headers['cache-control'], 'no-cache');
+      assert.equal(page.headers['content-security-policy'], VIEWER_CSP);
     }
     const asset = await rawGet('/assets/app.js');
     assert.equal(asset.status, 200);
     assert.equal(asset.type, 'text/javascript; charset=utf-8');
     assert.equal(asset.body, 'console.log(1)');
+    assert.equal(asset.headers['cache-control'], 'no-cache', 'revalidated, so an upgrade never mixes old modules with a new page');
+    assert.equal(asset.headers['content-security-policy'], undefined);
     assert.equal((await rawGet('/assets/missing.js')).status, 404);
+  });
+
+  it('the CSP forbids framing and every answer says nosniff', async () => {
+    assert.match(VIEWER_CSP, /^default-src 'none'; script-src 'self'; .*; form-action 'none'; frame-ancestors 'none'$/);
+    const shipped = readFileSync(new URL('../../collector/embedded/viewer/index.html', import.meta.url), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(shipped)![1]!;
+    assert.equal(`${meta}; frame-ancestors 'none'`, VIEWER_CSP, 'header = the page\'s meta policy + frame-ancestors');
+    for (const path of ['/', '/logs', '/assets/app.js', '/assets/missing.js', '/api/health', '/api/nope', `/api/trace/${TRACE_A}`, '/api/v3/services', '/api/services']) {
+      assert.equal((await rawGet(path)).headers['x-content-type-options'], 'nosniff', path);
+    }
+    assert.equal((await rawGet('/api/summaries', 'POST')).headers['x-content-type-options'], 'nosniff');
+    const events = await fetch(`${collector.queryUrl}/api/events`);
+    assert.equal(events.headers.get('x-content-type-options'), 'nosniff');
+    await events.body!.cancel();
   });
 
   it('never serves files outside viewer/assets', async () => {
@@ -315,6 +392,7 @@ describe('static viewer and routing', () => {
     try {
       const response = await fetch(bare.queryUrl);
       assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-security-policy'), VIEWER_CSP);
       assert.match(await response.text(), /web viewer is not installed/);
     } finally {
       await bare.close();

@@ -92,6 +92,17 @@ describe('entry points end to end', () => {
     assert.equal(roots(trace).length, 1);
     assert.equal(roots(trace)[0].serviceName, 'demo-app');
   });
+
+  it('exports every span once and prints no telemetry warnings (nodejs and edge)', async () => {
+    const cookie = await signIn(stack().baseUrl, 'once-user');
+    const { traceId } = await callEntryPoint(stack().baseUrl, 'edge', cookie);
+    await waitForTrace(stack().queryUrl, traceId, (t) => roots(t).length === 1);
+    const health = (await (await fetch(`${stack().queryUrl}/api/health`)).json()) as { stats: { spansDuplicate: number; spansStored: number } };
+    assert.ok(health.stats.spansStored > 0);
+    assert.equal(health.stats.spansDuplicate, 0, 'no span arrived twice');
+    const warnings = stack().next.stderr.filter((line) => line.trim() !== '');
+    assert.deepEqual(warnings, [], 'the server wrote nothing to stderr');
+  });
 });
 
 function assertOneTrace(trace: StoredTrace, userId: string): void {
@@ -104,3 +115,16 @@ function assertOneTrace(trace: StoredTrace, userId: string): void {
   assert.ok(reported.length > 0, 'the spans after the proxy record the verified user');
   for (const span of reported) assert.equal(span.attributes['user.id'], userId, `span ${span.name}`);
 }
+
+describe('outside a request, in a real build', () => {
+  const stack = useStack();
+
+  it('module scope, generateStaticParams and prerendering all get RequestContextUnavailableError', async () => {
+    const expected = 'RequestContextUnavailableError-outside-request';
+    const response = await fetch(`${stack().baseUrl}/build-time/${expected}`);
+    assert.equal(response.status, 200, 'generateStaticParams produced the path named after its own probe');
+    const tag = /<section[^>]*data-testid="build-time"[^>]*>/.exec(await response.text())?.[0] ?? '';
+    assert.match(tag, new RegExp(`data-module-scope="${expected}"`));
+    assert.match(tag, new RegExp(`data-prerender="${expected}"`));
+  });
+});

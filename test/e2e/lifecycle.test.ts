@@ -64,6 +64,27 @@ describe('server lifecycle', () => {
     assert.deepEqual(afterStats.stats, before.stats, 'nothing was exported');
   });
 
+  it('the standard OTEL_* variables steer export: http/json, service name, sampler', async () => {
+    const json = await startNext({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpUrl, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_SERVICE_NAME: 'json-app', OTEL_BSP_SCHEDULE_DELAY: '100' });
+    const unsampled = await startNext({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpUrl, OTEL_TRACES_SAMPLER: 'always_off', OTEL_BLRP_SCHEDULE_DELAY: '100' });
+    try {
+      await Promise.all([waitForHttp(`${json.baseUrl}/api/public/whoami`, 60_000, json.service), waitForHttp(`${unsampled.baseUrl}/api/public/whoami`, 60_000, unsampled.service)]);
+      const viaJson = await callEntryPoint(json.baseUrl, 'route', await signIn(json.baseUrl, 'json-user'));
+      const trace = await waitForTrace(collector.queryUrl, viaJson.traceId, (t) => roots(t).length === 1 && t.logs.length > 0);
+      assert.equal(roots(trace)[0].serviceName, 'json-app');
+      assert.ok(trace.logs.every((log) => log.userId === 'json-user'));
+
+      // Not sampled: no spans are exported, yet the request has a trace id and its log lines carry it.
+      const notSampled = await callEntryPoint(unsampled.baseUrl, 'route', await signIn(unsampled.baseUrl, 'quiet-user'));
+      assert.equal(notSampled.userId, 'quiet-user');
+      const logsOnly = await waitForTrace(collector.queryUrl, notSampled.traceId, (t) => t.logs.some((l) => l.body === 'whoami answered'));
+      assert.equal(logsOnly.spans.length, 0);
+      assert.ok(logsOnly.logs.some((log) => log.body === 'whoami answered' && log.userId === 'quiet-user'));
+    } finally {
+      await Promise.all([json.service.stop(), unsampled.service.stop()]);
+    }
+  });
+
   it('SIGTERM flushes the spans and logs still queued', async () => {
     // Batches would only leave after 60 s: whatever arrives was sent by the shutdown flush.
     const { service, baseUrl } = await startNext({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpUrl, OTEL_BSP_SCHEDULE_DELAY: '60000', OTEL_BLRP_SCHEDULE_DELAY: '60000' });

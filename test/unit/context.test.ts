@@ -86,3 +86,11 @@ describe('runWithRequestContext', () => {
     assert.equal(tryGetRequestContext(), undefined);
   });
 });
+
+describe('timers', () => {
+  it('a timer started outside any request has no context, even while requests run', async () => {
+    const outside = new Promise<unknown>((resolve) => setTimeout(() => resolve(tryGetRequestContext()), 5));
+    await runWithRequestContext({ userId: 'busy' }, () => delay(10));
+    assert.equal(await outside, undefined);
+  });
+});
