@@ -102,12 +102,19 @@ export interface SeenContext {
   userId: string | null;
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", '#39': "'", '#x27': "'" };
+
+/** An attribute value as the browser reads it (React escapes &, <, >, " and '). */
+function unescapeAttribute(value: string): string {
+  return value.replace(/&(amp|lt|gt|quot|apos|#39|#x27);/g, (_, name: string) => ENTITIES[name]);
+}
+
 /** Reads `data-trace-id`/`data-user-id` of the element with `data-testid="deepest"` in a page. */
 export function deepestContext(html: string): SeenContext {
   const tag = /<[^>]*data-testid="deepest"[^>]*>/.exec(html)?.[0];
   if (!tag) throw new Error(`no data-testid="deepest" element in the page:\n${html.slice(0, 500)}`);
   const traceId = /data-trace-id="([^"]*)"/.exec(tag)?.[1] ?? '';
-  const userId = /data-user-id="([^"]*)"/.exec(tag)?.[1] ?? '';
+  const userId = unescapeAttribute(/data-user-id="([^"]*)"/.exec(tag)?.[1] ?? '');
   return { traceId, userId: userId === '' ? null : userId };
 }
 
