@@ -10,18 +10,23 @@
 import { workAsyncStorage } from 'next/dist/server/app-render/work-async-storage.external';
 import { workUnitAsyncStorage } from 'next/dist/server/app-render/work-unit-async-storage.external';
 
-/** Work-unit types whose output is shared: `'use cache'`, `unstable_cache` and every prerender kind. */
-function isSharedOutputType(type: string): boolean {
-  return type === 'cache' || type === 'unstable-cache' || type.startsWith('prerender');
-}
+/**
+ * Work-unit types whose output belongs to one request: a dynamic render, Route Handler or Server
+ * Action (`request`), `'use cache: private'`, and a runtime prefetch (rendered with the user's
+ * cookies, for that user). Every other type (`cache`, `unstable-cache`, the prerender kinds,
+ * `build-time-generator`, `validation-client`, and any type a later Next.js adds) is treated as
+ * shared: an unknown kind of render is refused rather than trusted.
+ */
+const PER_REQUEST_TYPES: ReadonlySet<string> = new Set(['request', 'private-cache', 'prerender-runtime']);
 
 /**
  * Returns a short description of the cached render in progress, or `undefined` when the current
- * code runs for one request only (a dynamic render, a Route Handler, a Server Action, the proxy).
+ * code runs for one request only (a dynamic render, a Route Handler, a Server Action, the proxy,
+ * and code outside Next.js's stores such as unit tests).
  */
 export function describeCachedRender(): string | undefined {
   const unit = workUnitAsyncStorage.getStore() as { type?: string } | undefined;
-  if (unit?.type && isSharedOutputType(unit.type)) return `work unit '${unit.type}'`;
+  if (unit !== undefined && !PER_REQUEST_TYPES.has(unit.type ?? '')) return `work unit '${unit.type}'`;
   const work = workAsyncStorage.getStore() as { isStaticGeneration?: boolean; route?: string } | undefined;
   if (work?.isStaticGeneration) return `static generation of ${work.route ?? 'a route'}`;
   return undefined;

@@ -2,6 +2,7 @@ import { ROOT_CONTEXT, context, createContextKey, isSpanContextValid, propagatio
 import type { Context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { REQUEST_SCOPE_KEY, USER_ID_BAGGAGE_KEY } from './keys';
+import { randomHex } from './random-hex';
 
 /** What `runWithRequestContext` puts in the context. Omitted ids are generated. */
 export interface RequestContextInit {
@@ -24,13 +25,6 @@ function ensureContextManager(): void {
   const probe = ROOT_CONTEXT.setValue(PROBE_KEY, true);
   if (context.with(probe, () => context.active().getValue(PROBE_KEY) === true)) return;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-}
-
-function randomHex(bytes: number): string {
-  const buffer = crypto.getRandomValues(new Uint8Array(bytes));
-  let hex = '';
-  for (const byte of buffer) hex += byte.toString(16).padStart(2, '0');
-  return hex;
 }
 
 function withUser(ctx: Context, userId: string | undefined): Context {

@@ -1,3 +1,4 @@
+import { randomHex } from '../context/random-hex';
 import { ConfigurationError } from '../otel/configuration-error';
 
 /** Environment variable holding the key that signs the verified user id between proxy and render. */
@@ -20,7 +21,7 @@ export function readSigningSecret(env: Record<string, string | undefined> = proc
     if (env.NODE_ENV === 'production') {
       throw new ConfigurationError(SECRET_ENV, 'unset', `at least ${MIN_SECRET_LENGTH} random characters (e.g. \`openssl rand -hex 32\`), the same on every instance`);
     }
-    const generated = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
+    const generated = randomHex(32);
     env[SECRET_ENV] = generated;
     return generated;
   }

@@ -1,7 +1,8 @@
-import { propagation } from '@opentelemetry/api';
+import { propagation, trace } from '@opentelemetry/api';
 import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { REQUEST_SCOPE_KEY, USER_ID_BAGGAGE_KEY } from '../context/keys';
-import { USER_HEADER, traceIdOfTraceparent } from './user-token';
+import { describeCachedRender } from '../context/cached-output-guard';
+import { USER_HEADER } from './user-token';
 import type { UserTokenCodec } from './user-token';
 
 /** Options of {@link TrustedUserPropagator}. */
@@ -27,7 +28,7 @@ function firstValue(value: string | string[] | undefined): string | undefined {
  * proxy does not match and the proxy itself. This propagator therefore:
  * - never reads the inbound `baggage` header (clients could claim any user id with it);
  * - accepts a user id only from the `x-request-context-user` header, signed by `proxy.ts` with the
- *   server's secret and bound to the current trace id;
+ *   server's secret a few seconds ago and bound to the trace id being extracted;
  * - marks the context as a request's, which `getRequestContext()` requires.
  *
  * Combine it with the W3C trace-context propagator for `traceparent`.
@@ -43,14 +44,17 @@ export class TrustedUserPropagator implements TextMapPropagator {
 
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
     const token = firstValue(getter.get(carrier, USER_HEADER));
-    const userId = token ? this.codec.verify(token, traceIdOfTraceparent(firstValue(getter.get(carrier, 'traceparent')))) : undefined;
+    // The trace the request will run in, as the W3C propagator (first in the composite) extracted
+    // it: not the header text, which could be duplicated or malformed.
+    const userId = token ? this.codec.verify(token, trace.getSpanContext(ctx)?.traceId ?? '') : undefined;
     const baggage = propagation.getBaggage(ctx) ?? propagation.createBaggage();
     const trusted = userId === undefined ? baggage.removeEntry(USER_ID_BAGGAGE_KEY) : baggage.setEntry(USER_ID_BAGGAGE_KEY, { value: userId });
     return propagation.setBaggage(ctx.setValue(REQUEST_SCOPE_KEY, true), trusted);
   }
 
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
-    if (!this.propagateUserId) return;
+    // Never from a render whose output is shared: the called service's answer could end up cached.
+    if (!this.propagateUserId || describeCachedRender() !== undefined) return;
     const userId = propagation.getBaggage(ctx)?.getEntry(USER_ID_BAGGAGE_KEY)?.value;
     if (userId !== undefined) setter.set(carrier, 'baggage', `${USER_ID_BAGGAGE_KEY}=${encodeURIComponent(userId)}`);
   }

@@ -6,8 +6,12 @@ import { createHmacSha256 } from './sha256';
  */
 export const USER_HEADER = 'x-request-context-user';
 
-/** How long a signed user token is accepted after the proxy issued it. */
-const MAX_AGE_SECONDS = 60;
+/**
+ * How long a signed user token is accepted after the proxy issued it. The token only travels
+ * inside one server, from the proxy to the render of the same request, within milliseconds; a
+ * short window leaves a leaked token (logged headers, an external rewrite) next to no use.
+ */
+export const MAX_AGE_SECONDS = 5;
 /** Tolerated clock difference between the proxy and the renderer (several instances). */
 const MAX_CLOCK_SKEW_SECONDS = 5;
 /** User ids longer than this are refused: they cannot come from a sane auth system. */
@@ -44,7 +48,7 @@ function constantTimeEqual(a: string, b: string): boolean {
 /** Signs and verifies user tokens: `v1.<base64url user id>.<issued-at seconds>.<base64url HMAC>`. */
 export interface UserTokenCodec {
   /**
-   * Returns a token for `userId`, bound to `traceId` (the trace the proxy runs in; `''` when none),
+   * Returns a token for `userId`, bound to `traceId` (the trace the request runs in; `''` when none),
    * or `undefined` when the id is empty or longer than 256 bytes.
    */
   sign(userId: string, traceId: string): string | undefined;
@@ -54,7 +58,8 @@ export interface UserTokenCodec {
 
 /**
  * Creates a codec keyed with `secret`. The HMAC covers the version, the user id, the issue time and
- * the trace id, so a token can neither be edited nor replayed into another trace or after a minute.
+ * the trace id, so a token can neither be edited nor replayed into another trace, nor used once it
+ * is older than a few seconds.
  */
 export function createUserTokenCodec(secret: string, now: () => number = Date.now): UserTokenCodec {
   const hmac = createHmacSha256(secret);
@@ -89,8 +94,3 @@ export function createUserTokenCodec(secret: string, now: () => number = Date.no
   };
 }
 
-/** The trace id of a `traceparent` header value, or `''` when it is missing or malformed. */
-export function traceIdOfTraceparent(traceparent: string | null | undefined): string {
-  const match = traceparent ? /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/.exec(traceparent.trim()) : null;
-  return match ? match[1] : '';
-}

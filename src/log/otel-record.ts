@@ -43,9 +43,10 @@ const bindingsCache = new WeakMap<object, { source: string; attributes: LogAttri
  *
  * - `timestamp` from the line's `time`, `severityNumber`/`severityText` from the pino level;
  * - `body` the message;
- * - `attributes`: `user_id`, child bindings, then the logged fields (serializers applied, as pino
- *   does for the line), nested objects flattened to dotted keys, `err` as `exception.type`,
- *   `exception.message` and `exception.stacktrace`;
+ * - `attributes`: child bindings, then the logged fields (serializers applied, as pino does for
+ *   the line), nested objects flattened to dotted keys, `err` as `exception.type`,
+ *   `exception.message` and `exception.stacktrace`; then the verified `user_id`, which no logged
+ *   field can replace;
  * - `context`: the request's OTel context, so the SDK fills the record's traceId/spanId/traceFlags
  *   (trace_id/span_id/trace_flags are therefore not repeated as attributes); the root context
  *   outside a request, so a line without trace ids on stdout has none over OTLP either.
@@ -58,8 +59,6 @@ export function toOtelLogRecord(line: PinoLineMetadata, correlation: Correlation
   const errorKey = (internals?.[errorKeySym] as string | undefined) ?? 'err';
 
   const attributes: LogAttributes = {};
-  const userId = correlation?.fields.user_id;
-  if (userId !== undefined) attributes.user_id = userId;
   if (internals !== undefined) Object.assign(attributes, bindingAttributes(internals));
   for (const key in obj) {
     if (key === messageKey || !Object.prototype.hasOwnProperty.call(obj, key)) continue;
@@ -70,6 +69,10 @@ export function toOtelLogRecord(line: PinoLineMetadata, correlation: Correlation
     if (key === errorKey) addException(attributes, key, value);
     else addAttribute(attributes, key, value);
   }
+  // Set last, as on stdout: a logged field named user_id (e.g. from a request body) never passes
+  // for the verified user.
+  const userId = correlation?.fields.user_id;
+  if (userId !== undefined) attributes.user_id = userId;
 
   const time = Number(line.lastTime);
   const timestamp = Number.isFinite(time) && time > 0 ? time : Date.now();

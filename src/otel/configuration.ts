@@ -31,8 +31,9 @@ export interface Configuration {
    */
   propagateUserId: boolean;
   /**
-   * How long a `SIGTERM`/`SIGINT` waits for pending spans and logs before the process exits anyway.
-   * Env `REQUEST_CONTEXT_SHUTDOWN_TIMEOUT_MS`. Default 3000.
+   * Bound of each flush at shutdown: one when `SIGTERM`/`SIGINT` arrives, one when Next.js then
+   * exits (after its requests in flight finished). Past it the process exits anyway, even when the
+   * collector hangs. Env `REQUEST_CONTEXT_SHUTDOWN_TIMEOUT_MS`. Default 3000.
    */
   shutdownTimeoutMillis: number;
 }
@@ -82,6 +83,16 @@ export function parseOrigin(name: string, value: string): string {
   return url.origin;
 }
 
+/** Numeric `OTEL_*` settings the SDK reads itself, silently falling back to defaults on junk. */
+const POSITIVE_INTEGER_SETTINGS = ['OTEL_BSP_MAX_QUEUE_SIZE', 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BSP_SCHEDULE_DELAY', 'OTEL_BSP_EXPORT_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT', 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_LOGS_TIMEOUT'];
+
+function checkPositiveIntegers(env: Env): void {
+  for (const name of POSITIVE_INTEGER_SETTINGS) {
+    const value = env[name]?.trim();
+    if (value && !/^[1-9]\d*$/.test(value)) throw new ConfigurationError(name, JSON.stringify(value), 'a positive whole number');
+  }
+}
+
 function checkSampler(env: Env): void {
   const sampler = env.OTEL_TRACES_SAMPLER?.trim();
   if (sampler && !SAMPLERS.includes(sampler)) {
@@ -112,6 +123,7 @@ export function resolveConfiguration(overrides: Partial<Configuration> = {}, env
     if (value) parseHttpUrl(name, value);
   }
   checkSampler(env);
+  checkPositiveIntegers(env);
 
   const origins = overrides.propagateTraceTo ?? (env.REQUEST_CONTEXT_PROPAGATE_TO ?? '').split(',').filter((s) => s.trim() !== '');
   const shutdownRaw = overrides.shutdownTimeoutMillis ?? env.REQUEST_CONTEXT_SHUTDOWN_TIMEOUT_MS?.trim();

@@ -5,16 +5,7 @@ import { OTLPTraceExporter as OTLPProtoTraceExporter } from '@opentelemetry/expo
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Configuration } from './configuration';
-
-/**
- * The signal's URL: `OTEL_EXPORTER_OTLP_{TRACES,LOGS}_ENDPOINT` is used as is (per the OTLP exporter
- * spec); otherwise `/v1/{traces,logs}` is appended to the base endpoint.
- */
-function signalUrl(config: Configuration, signal: 'traces' | 'logs'): string {
-  const specific = process.env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`]?.trim();
-  if (specific) return specific;
-  return `${config.endpoint.replace(/\/+$/, '')}/v1/${signal}`;
-}
+import { signalUrl } from './otlp-endpoint';
 
 /** OTLP/HTTP span exporter in the configured encoding. Timeouts and headers come from `OTEL_*`. */
 export function createSpanExporter(config: Configuration): SpanExporter {

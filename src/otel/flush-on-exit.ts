@@ -1,17 +1,21 @@
 /**
  * Flushes telemetry when the process is told to stop, within a bounded time.
  *
- * `next start` handles SIGTERM/SIGINT itself: it closes the server and then calls `process.exit`.
- * Spans of the last requests are still in the batch queues at that point, and an exporter aimed
- * at an unreachable collector can hold a flush for 30 s or more. So on the signal we start the
- * flush at once and let any `process.exit` call made meanwhile wait for it, but never longer than
- * `timeoutMillis`. When nobody else handles the signal, we exit ourselves after the flush.
+ * `next start` handles SIGTERM/SIGINT itself: it stops accepting connections, waits for the
+ * requests in flight and their `after()` callbacks (and for idle keep-alive connections, which
+ * can take seconds), and then calls `process.exit`. The spans and log lines of those last
+ * requests are still in the batch queues at that point, and an exporter aimed at an unreachable
+ * collector can hold a flush for 30 s or more. So:
+ * - on the signal a first flush starts at once (a head start for what is already queued), for at
+ *   most `timeoutMillis`;
+ * - a `process.exit` called after the signal first flushes again (what the requests still in
+ *   flight queued meanwhile), for at most `timeoutMillis` from that call, then exits.
+ * When nobody else handles the signal (a plain Node service), we exit ourselves after the flush.
  */
 export function flushOnExit(flush: () => Promise<unknown>, timeoutMillis: number): void {
-  let settled: Promise<void> | undefined;
-
-  const startFlush = (): Promise<void> => {
-    settled ??= new Promise<void>((resolve) => {
+  /** Runs `flush`, resolving when it settles or after `timeoutMillis`, whichever is first. */
+  const boundedFlush = (): Promise<void> =>
+    new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMillis);
       timer.unref();
       flush().then(
@@ -19,19 +23,22 @@ export function flushOnExit(flush: () => Promise<unknown>, timeoutMillis: number
         () => resolve(),
       );
     });
-    return settled;
-  };
 
+  let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    const flushed = startFlush();
+    if (signalled) return;
+    signalled = true;
+    const headStart = boundedFlush();
     const exit = process.exit.bind(process);
+    let exiting = false;
     process.exit = ((code?: number | string | null) => {
-      void flushed.then(() => exit(code ?? undefined));
+      if (!exiting) {
+        exiting = true;
+        void headStart.then(boundedFlush).then(() => exit(code ?? undefined));
+      }
       return undefined as never;
     }) as typeof process.exit;
-    // Nobody else reacts to the signal (e.g. a plain Node service): exit once flushed, as the
-    // default handler would have done at once.
-    if (process.listenerCount(signal) === 0) void flushed.then(() => exit(signal === 'SIGINT' ? 130 : 143));
+    if (process.listenerCount(signal) === 0) process.exit(signal === 'SIGINT' ? 130 : 143);
   };
 
   process.prependOnceListener('SIGTERM', onSignal);

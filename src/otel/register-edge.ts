@@ -2,6 +2,7 @@ import { OTLPHttpJsonTraceExporter, OTLPHttpProtoTraceExporter, registerOTel } f
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resolveConfiguration } from './configuration';
 import type { Configuration } from './configuration';
+import { signalHeaders, signalUrl, withExportEnabled } from './otlp-endpoint';
 import { originPatterns } from './origin-patterns';
 import { createPropagator } from './propagator';
 import { registerContextOnly } from './register-context-only';
@@ -23,14 +24,14 @@ export function registerEdge(overrides: Partial<Configuration> = {}): Configurat
     registerContextOnly(createPropagator(config));
     return config;
   }
-  const url = `${config.endpoint.replace(/\/+$/, '')}/v1/traces`;
-  const exporter = config.protocol === 'http/json' ? new OTLPHttpJsonTraceExporter({ url }) : new OTLPHttpProtoTraceExporter({ url });
+  const options = { url: signalUrl(config, 'traces'), headers: signalHeaders('traces') };
+  const exporter = config.protocol === 'http/json' ? new OTLPHttpJsonTraceExporter(options) : new OTLPHttpProtoTraceExporter(options);
   const { allowed, notAllowed } = originPatterns(config.propagateTraceTo);
-  registerOTel({
+  withExportEnabled(() => registerOTel({
     serviceName: config.serviceName,
     propagators: [createPropagator(config)],
     spanProcessors: [new UserIdSpanProcessor(), new BatchSpanProcessor(exporter)],
     instrumentationConfig: { fetch: { propagateContextUrls: [allowed], dontPropagateContextUrls: [notAllowed] } },
-  });
+  }));
   return config;
 }

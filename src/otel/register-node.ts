@@ -7,6 +7,7 @@ import { resolveConfiguration } from './configuration';
 import type { Configuration } from './configuration';
 import { createLogExporter, createSpanExporter } from './exporters';
 import { flushOnExit } from './flush-on-exit';
+import { withExportEnabled } from './otlp-endpoint';
 import { installOutboundPropagation } from './outbound-fetch';
 import { createPropagator } from './propagator';
 import { registerContextOnly } from './register-context-only';
@@ -54,9 +55,12 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
       textMapPropagator: propagator,
       spanProcessors: [new UserIdSpanProcessor(), spanProcessor],
       logRecordProcessors: [logPipeline],
+      // NodeSDK would otherwise start an OTLP metrics exporter nobody asked for; metrics follow
+      // only an explicit OTEL_METRICS_EXPORTER.
+      metricReaders: process.env.OTEL_METRICS_EXPORTER?.trim() ? undefined : [],
       instrumentations: [],
     });
-    sdk.start();
+    withExportEnabled(() => sdk.start());
     flushOnExit(() => Promise.allSettled([spanProcessor.forceFlush(), logPipeline.forceFlush()]), config.shutdownTimeoutMillis);
   }
   installOutboundPropagation(config.propagateTraceTo);

@@ -72,6 +72,27 @@ describe('entry points end to end', () => {
     assert.equal(bob[1], '');
   });
 
+  it('ISR regeneration triggered by a signed-in user never bakes that user into the shared page', async () => {
+    const cookie = await signIn(stack().baseUrl, 'isr-alice');
+    const page = async () => {
+      const html = await (await fetch(`${stack().baseUrl}/isr`, { headers: { cookie } })).text();
+      const tag = /<section[^>]*data-testid="isr"[^>]*>/.exec(html)?.[0] ?? '';
+      return { html, renderedAt: /data-rendered-at="(\d+)"/.exec(tag)?.[1], userId: /data-user-id="([^"]*)"/.exec(tag)?.[1] };
+    };
+    const first = await page();
+    assert.ok(first.renderedAt, 'the ISR page rendered');
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // past `revalidate = 2`
+    let regenerated = first;
+    const deadline = Date.now() + 20_000;
+    while (regenerated.renderedAt === first.renderedAt && Date.now() < deadline) {
+      regenerated = await page(); // a stale hit by isr-alice triggers the regeneration
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    assert.notEqual(regenerated.renderedAt, first.renderedAt, 'the page was regenerated during the test');
+    assert.equal(regenerated.userId, '');
+    assert.ok(!regenerated.html.includes('isr-alice'), 'the regenerated page holds no trace of the triggering user');
+  });
+
   it('a server-side fetch carries traceparent to the allow-listed service only, which joins the trace', async () => {
     const cookie = await signIn(stack().baseUrl, 'outbound-user');
     const response = await fetch(`${stack().baseUrl}/api/outbound`, { headers: { cookie } });

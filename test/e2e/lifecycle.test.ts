@@ -98,6 +98,37 @@ describe('server lifecycle', () => {
     assert.ok(trace.logs.some((log) => log.body === 'profile loaded' && log.userId === 'flush-user'));
   });
 
+  it('SIGTERM while a streamed response is in flight: the response completes and its telemetry is flushed', async () => {
+    const { service, baseUrl } = await startNext({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpUrl, OTEL_BSP_SCHEDULE_DELAY: '60000', OTEL_BLRP_SCHEDULE_DELAY: '60000' });
+    await waitForHttp(`${baseUrl}/api/public/whoami`, 60_000, service);
+    const cookie = await signIn(baseUrl, 'in-flight-user');
+    const pending = callEntryPoint(baseUrl, 'streaming', cookie); // its Suspense child takes 150 ms
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopped = service.stop(30_000);
+    const { traceId, userId } = await pending;
+    assert.equal(userId, 'in-flight-user');
+    assert.equal(await stopped, 143);
+    const trace = await waitForTrace(collector.queryUrl, traceId, (t) => t.logs.some((l) => l.body === 'streamed part rendered'), 5000);
+    assert.ok(trace.logs.some((l) => l.body === 'streamed part rendered' && l.userId === 'in-flight-user'), 'the streamed part logged after the signal and was still shipped');
+    assert.ok(trace.spans.length > 0);
+  });
+
+  it('OTEL_SDK_DISABLED=false keeps export and request context on in both runtimes', async () => {
+    const { service, baseUrl } = await startNext({ OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: collector.otlpUrl, OTEL_BSP_SCHEDULE_DELAY: '100' });
+    try {
+      await waitForHttp(`${baseUrl}/api/public/whoami`, 60_000, service);
+      const cookie = await signIn(baseUrl, 'explicit-on');
+      for (const entry of ['edge', 'route'] as const) {
+        const seen = await callEntryPoint(baseUrl, entry, cookie);
+        assert.equal(seen.userId, 'explicit-on', entry);
+        const trace = await waitForTrace(collector.queryUrl, seen.traceId, (t) => roots(t).length === 1);
+        assert.equal(roots(trace).length, 1, `${entry} spans were exported`);
+      }
+    } finally {
+      await service.stop();
+    }
+  });
+
   it('SIGTERM exits within the deadline when the collector accepts connections but never answers', async () => {
     const sockets: Socket[] = [];
     const blackhole = createServer((socket) => sockets.push(socket));

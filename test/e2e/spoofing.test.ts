@@ -47,6 +47,12 @@ describe('spoofing the user id', () => {
     assert.equal((await callEntryPoint(stack().baseUrl, 'route', forgedCookie)).userId, null);
   });
 
+  it('a genuine token is refused once it is a few seconds old, even with its own traceparent', async () => {
+    const tenSecondsAgo = createUserTokenCodec(TEST_SECRET, () => Date.now() - 10_000).sign('stale-user', TRACE)!;
+    const body = (await (await fetch(`${stack().baseUrl}/api/public/whoami`, { headers: { [USER_HEADER]: tenSecondsAgo, traceparent: traceparent(TRACE) } })).json()) as { userId: string | null };
+    assert.equal(body.userId, null);
+  });
+
   it('a genuine token replayed into another trace is refused', async () => {
     const genuine = createUserTokenCodec(TEST_SECRET).sign('replayed-user', TRACE)!;
     const otherTrace = '1'.repeat(32);

@@ -55,10 +55,11 @@ describe('logger: request fields', () => {
     assert.equal(lines[0]!.trace_flags, '00');
   });
 
-  it('lets fields passed by the caller win over the mixin, as pino does', () => {
+  it('a logged field never passes for the verified user or trace', () => {
     const { log, lines } = capturingLogger();
-    runWithRequestContext({ userId: 'real' }, () => log.info({ user_id: 'explicit' }, 'override'));
-    assert.equal(lines[0]!.user_id, 'explicit');
+    runWithRequestContext({ userId: 'real', traceId: TRACE_ID, spanId: SPAN_ID }, () => log.info({ user_id: 'from-a-request-body', trace_id: 'f'.repeat(32) }, 'override'));
+    assert.equal(lines[0]!.user_id, 'real');
+    assert.equal(lines[0]!.trace_id, TRACE_ID);
   });
 
   it('computes the fields once per OTel context and nothing outside a request', () => {
@@ -67,7 +68,7 @@ describe('logger: request fields', () => {
       const first = correlationFor(context.active());
       assert.ok(first);
       assert.equal(correlationFor(context.active()), first, 'cached for the same context');
-      assert.equal(first.linePrefix, `{"trace_id":"${first.fields.trace_id}","span_id":"${first.fields.span_id}","trace_flags":"01","user_id":"user-42",`);
+      assert.equal(first.lineMembers, `,"trace_id":"${first.fields.trace_id}","span_id":"${first.fields.span_id}","trace_flags":"01","user_id":"user-42"`);
     });
   });
 
@@ -77,11 +78,11 @@ describe('logger: request fields', () => {
     assert.equal(lines[0]!.user_id, 'a"b\\c');
   });
 
-  it('puts the fields first and keeps the rest of the line as pino wrote it', () => {
+  it('appends the fields and keeps the rest of the line as pino wrote it', () => {
     const raw: string[] = [];
     const log = createLogger({ destination: { write: (line: string) => raw.push(line) }, loggerProvider: false, env: {}, base: null });
     runWithRequestContext({ userId: 'u', traceId: TRACE_ID, spanId: SPAN_ID }, () => log.info({ a: 1 }, 'm'));
-    assert.match(raw[0]!, new RegExp(`^\\{"trace_id":"${TRACE_ID}","span_id":"${SPAN_ID}","trace_flags":"01","user_id":"u","level":30,"time":\\d+,"a":1,"msg":"m"\\}\\n$`));
+    assert.match(raw[0]!, new RegExp(`^\\{"level":30,"time":\\d+,"a":1,"msg":"m","trace_id":"${TRACE_ID}","span_id":"${SPAN_ID}","trace_flags":"01","user_id":"u"\\}\\n$`));
   });
 });
 

@@ -28,7 +28,7 @@ describe('logger -> pipeline -> OTLP/HTTP JSON exporter -> receiver', () => {
 
     log.info('outside any request');
     await runWithRequestContext({ userId: 'user-7', traceId: TRACE_ID, spanId: SPAN_ID }, async () => {
-      log.info({ step: 1 }, 'first');
+      log.info({ step: 1, user_id: 'forged-by-a-logged-body' }, 'first');
       await Promise.resolve();
       log.error({ err: new RangeError('out of stock') }, 'second');
     });

@@ -43,6 +43,8 @@ describe('resolveConfiguration', () => {
     [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' }, /OTEL_TRACES_SAMPLER_ARG is invalid \(actual: "1.5"\), expected a ratio between 0 and 1/],
     [{ REQUEST_CONTEXT_PROPAGATE_TO: 'http://api.example.com/v1' }, /REQUEST_CONTEXT_PROPAGATE_TO is invalid \(actual: "http:\/\/api.example.com\/v1"\), expected an origin only/],
     [{ REQUEST_CONTEXT_PROPAGATE_TO: 'http://user:pw@api.example.com' }, /expected an origin only/],
+    [{ OTEL_BSP_MAX_QUEUE_SIZE: 'abc' }, /OTEL_BSP_MAX_QUEUE_SIZE is invalid \(actual: "abc"\), expected a positive whole number/],
+    [{ OTEL_EXPORTER_OTLP_TIMEOUT: '-5' }, /OTEL_EXPORTER_OTLP_TIMEOUT is invalid/],
     [{ REQUEST_CONTEXT_SHUTDOWN_TIMEOUT_MS: 'soon' }, /REQUEST_CONTEXT_SHUTDOWN_TIMEOUT_MS is invalid \(actual: "soon"\), expected whole milliseconds/],
   ];
   for (const [env, message] of invalid) {
@@ -76,5 +78,28 @@ describe('originPatterns (edge fetch allow-list)', () => {
     const none = originPatterns([]);
     assert.equal(none.allowed.test('http://localhost:3000/'), false);
     assert.equal(none.notAllowed.test('http://localhost:3000/'), true);
+  });
+});
+
+describe('OTLP endpoint helpers', async () => {
+  const { signalHeaders, signalUrl, withExportEnabled } = await import('../../src/otel/otlp-endpoint');
+
+  it('appends the signal path, unless the signal has its own endpoint', () => {
+    assert.equal(signalUrl({ endpoint: 'http://c:4318/' }, 'traces', {}), 'http://c:4318/v1/traces');
+    assert.equal(signalUrl({ endpoint: 'http://c:4318' }, 'logs', { OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://l/x' }), 'http://l/x');
+  });
+
+  it('merges general and signal headers, the signal one winning', () => {
+    assert.deepEqual(signalHeaders('traces', { OTEL_EXPORTER_OTLP_HEADERS: 'a=1,b=2', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'b=3' }), { a: '1', b: '3' });
+  });
+
+  it('hides OTEL_SDK_DISABLED while the SDK starts and restores it', () => {
+    process.env.OTEL_SDK_DISABLED = 'false';
+    try {
+      assert.equal(withExportEnabled(() => process.env.OTEL_SDK_DISABLED), undefined);
+      assert.equal(process.env.OTEL_SDK_DISABLED, 'false');
+    } finally {
+      delete process.env.OTEL_SDK_DISABLED;
+    }
   });
 });
