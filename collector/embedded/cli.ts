@@ -10,7 +10,8 @@
  * `--json` prints machine-readable output.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError, CollectorNotRunningError, getApi } from './cli/client';
 import { renderLogLine, renderTraceTable, renderTraceTree } from './cli/render';
@@ -131,14 +132,27 @@ function startCommand(values: Flags): Promise<number> {
     if (typeof value === 'string') env[variable] = value;
   }
   const mainPath = fileURLToPath(new URL('./main.ts', import.meta.url));
-  // Reuse this process's loader flags (tsx), so the child runs TypeScript the same way.
-  const child = spawn(process.execPath, [...process.execArgv, mainPath], { env, stdio: 'inherit' });
+  const child = spawn(process.execPath, [...childExecArgv(), mainPath], { env, stdio: 'inherit' });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
   return new Promise((resolve) => {
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+}
+
+/**
+ * Node flags for the collector process: this process's flags, plus tsx's loader when it is not
+ * among them. `npm run collector` (tsx CLI) and `node --import tsx` pass the loader in execArgv;
+ * the `otel-local` bin registers it with tsx/esm/api `register()`, which a child does not inherit.
+ * The loader is resolved from here, so it works from any working directory.
+ */
+function childExecArgv(): string[] {
+  const flags = [...process.execArgv];
+  if (!flags.some((flag) => /(^|[=/\\])tsx([/\\]|$)/.test(flag))) {
+    flags.push('--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href);
+  }
+  return flags;
 }
 
 async function tracesCommand(url: string, values: Flags): Promise<number> {

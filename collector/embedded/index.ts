@@ -21,6 +21,7 @@ import { TelemetryStore } from './store/index';
 export type { CollectorOptions } from './config';
 export { ConfigError, optionsFromEnv } from './config';
 export { PortInUseError } from './ports';
+export { StoreSchemaError } from './store/schema';
 
 /** A running collector. */
 export interface RunningCollector {

@@ -206,6 +206,10 @@ describe('viewer API', () => {
     assert.deepEqual(await ids('operation=SELECT%20cards'), [TRACE_A]);
     assert.deepEqual(await ids('attr=db.system%3Dpostgresql'), [TRACE_A]);
     assert.deepEqual(await ids('attr=http.status_code%3D200'), [TRACE_A]);
+    assert.deepEqual(await ids('attr=host.name%3Dbox-1'), [TRACE_A], 'resource attributes match too');
+    assert.deepEqual(await ids('attr=db.system%3Dpostgresql&attr=user.id%3Du-1'), [TRACE_A], 'pairs from different spans');
+    assert.deepEqual(await ids('attr=db.system%3Dmysql'), []);
+    assert.deepEqual(await ids('attr=error%3Dtrue'), [TRACE_A]);
     assert.deepEqual(await ids('startMs=1714557800000&endMs=1714558000000'), [TRACE_B]);
     assert.deepEqual(await ids('limit=1'), [TRACE_B]);
     assert.equal((await api('/api/summaries?minDurationMs=soon')).status, 400);
@@ -274,11 +278,29 @@ describe('viewer API', () => {
     assert.equal((await api(`/api/logs?beforeNs=${t}&beforeId=x`)).status, 400);
   });
 
+  it('attribute search finds pairs from every batch of a trace', async () => {
+    const traceId = 'abcdef0123456789abcdef0123456789';
+    const batch = (spanId: string, attributes: unknown[]) =>
+      JSON.stringify({
+        resourceSpans: [{ scopeSpans: [{ spans: [{ traceId, spanId, name: 'step', startTimeUnixNano: '1600000000000000000', endTimeUnixNano: '1600000000000000001', attributes }] }] }],
+      });
+    for (const body of [
+      batch('0000000000000001', [{ key: 'order.id', value: { intValue: '4711' } }]),
+      batch('0000000000000002', [{ key: 'order.state', value: { stringValue: 'paid' } }, { key: 'order.ok', value: { boolValue: true } }]),
+    ]) {
+      assert.equal((await post(`${collector.otlpUrl}/v1/traces`, body, { 'Content-Type': 'application/json' })).status, 200);
+    }
+    const ids = async (query: string) => (await api(`/api/summaries?${query}`)).body.traces.map((trace: any) => trace.traceId);
+    assert.deepEqual(await ids('attr=order.id%3D4711'), [traceId]);
+    assert.deepEqual(await ids('attr=order.state%3Dpaid&attr=order.id%3D4711&attr=order.ok%3Dtrue'), [traceId]);
+    assert.deepEqual(await ids('attr=order.id%3D4712'), []);
+  });
+
   it('summaries say whether the list was cut off by the limit', async () => {
     const all = (await api('/api/summaries')).body;
     assert.equal(all.truncated, false);
-    assert.equal(all.traces.length, 2);
-    assert.equal((await api('/api/summaries?limit=2')).body.truncated, false, 'exactly limit matches');
+    assert.equal(all.traces.length, 3);
+    assert.equal((await api('/api/summaries?limit=3')).body.truncated, false, 'exactly limit matches');
     const one = (await api('/api/summaries?limit=1')).body;
     assert.equal(one.truncated, true);
     assert.deepEqual(one.traces.map((trace: any) => trace.traceId), [TRACE_B]);

@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { StoreSchemaError } from '../../collector/embedded/index';
 import { getJson, post, startTestCollector } from './helpers';
 
 const HOUR_MS = 3_600_000;
@@ -54,6 +56,20 @@ async function storedTraceIds(queryUrl: string): Promise<string[]> {
   const { body } = await getJson(`${queryUrl}/api/summaries?limit=1000`);
   return body.traces.map((trace: any) => trace.traceId).sort();
 }
+
+describe('store file', () => {
+  it('refuses a file written by the previous schema, saying to delete it', async () => {
+    const dbPath = tempDb();
+    const old = new Database(dbPath);
+    old.exec('CREATE TABLE spans (trace_id TEXT, span_id TEXT); PRAGMA user_version = 1;');
+    old.close();
+    await assert.rejects(startTestCollector({ dbPath }), (error: Error) => {
+      assert.ok(error instanceof StoreSchemaError);
+      assert.match(error.message, /unsupported schema \(actual: version 1\), expected version 2: .*delete .*telemetry\.sqlite/);
+      return true;
+    });
+  });
+});
 
 describe('retention', () => {
   it('drops traces and logs older than the age limit, keeps newer ones, across a restart', async () => {

@@ -4,7 +4,7 @@
 export class CollectorNotRunningError extends Error {
   constructor(url: string) {
     super(
-      `the embedded collector is not running at ${url} (start it with \`npx otel-local start\` or \`npm run collector -- start\`, ` +
+      `the embedded collector is not running at ${url} (start it with \`npx otel-local start\` or \`npm run collector\`, ` +
         'or point --url / COLLECTOR_URL at a running one)',
     );
     this.name = 'CollectorNotRunningError';

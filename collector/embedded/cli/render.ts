@@ -1,4 +1,5 @@
 /** Human-readable CLI output: trace trees with logs in place, log lines, trace tables. */
+import type { TraceSummary } from '../store/query';
 
 /** The viewer API's span shape (the fields the CLI prints). */
 export interface ApiSpan {
@@ -26,18 +27,8 @@ export interface ApiLog {
   attributes: Record<string, unknown>;
 }
 
-/** The viewer API's trace summary shape. */
-export interface ApiSummary {
-  traceId: string;
-  rootService: string;
-  rootName: string;
-  spanCount: number;
-  errorCount: number;
-  startTimeUnixNano: string;
-  durationNano: string;
-  userId: string | null;
-  logCount: number;
-}
+/** The viewer API's trace summary shape (`/api/summaries`). */
+export type ApiSummary = TraceSummary;
 
 /** Formats nanoseconds as a short duration: `850 ns`, `12.3 µs`, `250 ms`, `1.88 s`. */
 export function formatDuration(nanosText: string): string {

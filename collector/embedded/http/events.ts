@@ -21,6 +21,8 @@ const MAX_CLIENT_BUFFER_BYTES = 256 * 1024;
 export class LiveEvents {
   private readonly clients = new Set<ServerResponse>();
   private readonly pending: Record<LiveEventName, Set<string>> = { spans: new Set(), logs: new Set() };
+  /** Whether an event of this name is owed at the next flush (possibly with no trace ids). */
+  private readonly due: Record<LiveEventName, boolean> = { spans: false, logs: false };
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly heartbeat: NodeJS.Timeout;
 
@@ -33,9 +35,13 @@ export class LiveEvents {
     return this.clients.size;
   }
 
-  /** Queues a notification that these traces got new spans or logs. */
+  /**
+   * Queues a notification that an ingest batch stored spans or logs for these traces. The event is
+   * sent even when the list is empty (log records without a trace id), so viewers refresh.
+   */
   publish(event: LiveEventName, traceIds: readonly string[]): void {
-    if (traceIds.length === 0 || this.clients.size === 0) return;
+    if (this.clients.size === 0) return;
+    this.due[event] = true;
     const pending = this.pending[event];
     for (const traceId of traceIds) {
       if (pending.size >= MAX_PENDING_TRACE_IDS) {
@@ -75,8 +81,9 @@ export class LiveEvents {
   private flush(): void {
     this.flushTimer = undefined;
     for (const event of ['spans', 'logs'] as const) {
+      if (!this.due[event]) continue;
+      this.due[event] = false;
       const pending = this.pending[event];
-      if (pending.size === 0) continue;
       const message = `event: ${event}\ndata: ${JSON.stringify({ traceIds: [...pending] })}\n\n`;
       pending.clear();
       this.broadcast(message);

@@ -27,6 +27,8 @@ export function createQueryServer(options: QueryServerOptions): Server {
     ...jaegerLegacyRoutes(options.store.queries),
   ];
   return createServer((request, response) => {
+    // Every answer (JSON, SSE, viewer files, errors) is served with its declared type only.
+    response.setHeader('X-Content-Type-Options', 'nosniff');
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://localhost');

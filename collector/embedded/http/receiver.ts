@@ -10,9 +10,10 @@ import { contentTypeOf, encodeErrorStatus, encodeExportResponse } from '../otlp/
 import type { OtlpEncoding, OtlpSignal } from '../otlp/encode-response';
 import { OtlpDecodeError } from '../otlp/normalize';
 import type { CollectorStats } from '../stats';
-import type { TelemetryStore } from '../store/index';
+import type { DecodedBatch, LogRecordModel, SpanModel } from '../otlp/model';
+import type { TelemetryStore, WriteResult } from '../store/index';
 import { BodyError, readBody } from './body';
-import type { LiveEvents } from './events';
+import type { LiveEventName, LiveEvents } from './events';
 import { HEALTH_SERVICE_NAME } from '../constants';
 
 /** What the receiver needs. */
@@ -31,6 +32,34 @@ const SIGNAL_BY_PATH: Record<string, OtlpSignal> = {
   '/v1/traces': 'traces',
   '/v1/logs': 'logs',
   '/v1/metrics': 'metrics',
+};
+
+type CounterName = { [K in keyof CollectorStats]: CollectorStats[K] extends number ? K : never }[keyof CollectorStats];
+
+/** How each stored signal is decoded, counted, written and announced. */
+interface SignalIngest<T> {
+  decode(encoding: OtlpEncoding, body: Buffer): DecodedBatch<T>;
+  write(store: TelemetryStore, items: T[]): WriteResult;
+  received: CounterName;
+  rejected: CounterName;
+  event: LiveEventName;
+}
+
+const INGEST: { traces: SignalIngest<SpanModel>; logs: SignalIngest<LogRecordModel> } = {
+  traces: {
+    decode: (encoding, body) => (encoding === 'protobuf' ? decodeTraceRequestProto(body) : decodeTraceRequestJson(body)),
+    write: (store, items) => store.writeSpans(items),
+    received: 'spansReceived',
+    rejected: 'spansRejected',
+    event: 'spans',
+  },
+  logs: {
+    decode: (encoding, body) => (encoding === 'protobuf' ? decodeLogsRequestProto(body) : decodeLogsRequestJson(body)),
+    write: (store, items) => store.writeLogs(items),
+    received: 'logsReceived',
+    rejected: 'logsRejected',
+    event: 'logs',
+  },
 };
 
 /** Creates (does not start) the receiver's HTTP server. */
@@ -90,27 +119,25 @@ async function handleExport(
   const { stats, store } = options;
   let rejected = 0;
   let errorMessage = '';
-  if (signal === 'traces') {
-    const batch = encoding === 'protobuf' ? decodeTraceRequestProto(body) : decodeTraceRequestJson(body);
-    stats.spansReceived += batch.items.length + batch.rejected;
-    stats.spansRejected += batch.rejected;
-    const result = store.writeSpans(batch.items);
-    options.events.publish('spans', result.traceIds);
-    ({ rejected } = batch);
-    errorMessage = batch.errors.join('; ');
-  } else if (signal === 'logs') {
-    const batch = encoding === 'protobuf' ? decodeLogsRequestProto(body) : decodeLogsRequestJson(body);
-    stats.logsReceived += batch.items.length + batch.rejected;
-    stats.logsRejected += batch.rejected;
-    const result = store.writeLogs(batch.items);
-    options.events.publish('logs', result.traceIds);
-    ({ rejected } = batch);
-    errorMessage = batch.errors.join('; ');
-  } else {
+  if (signal === 'metrics') {
     stats.metricsRequests++;
+  } else {
+    const batch = signal === 'traces' ? ingestBatch(INGEST.traces, encoding, body, options) : ingestBatch(INGEST.logs, encoding, body, options);
+    ({ rejected } = batch);
+    errorMessage = batch.errors.join('; ');
   }
   store.pruneIfOverSize();
   send(response, 200, encoding, encodeExportResponse(encoding, signal, rejected, errorMessage));
+}
+
+/** Decodes, counts, stores and announces one batch of a stored signal. */
+function ingestBatch<T>(ingest: SignalIngest<T>, encoding: OtlpEncoding, body: Buffer, options: ReceiverOptions): DecodedBatch<T> {
+  const batch = ingest.decode(encoding, body);
+  options.stats[ingest.received] += batch.items.length + batch.rejected;
+  options.stats[ingest.rejected] += batch.rejected;
+  const result = ingest.write(options.store, batch.items);
+  if (result.stored > 0) options.events.publish(ingest.event, result.traceIds);
+  return batch;
 }
 
 /** Maps a Content-Type header to an OTLP encoding, ignoring parameters such as charset. */

@@ -1,6 +1,8 @@
 /**
  * Serves the single-page viewer from `collector/embedded/viewer/`: `index.html` for every
  * page route and `/assets/*` from `viewer/assets/`, confined to that folder (no traversal).
+ * Everything is `Cache-Control: no-cache` (revalidated on every load), so an upgraded collector
+ * never serves a new page with old modules; pages carry the Content-Security-Policy header.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -25,9 +27,18 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/**
+ * The page's policy (also in index.html's meta tag, which cannot express `frame-ancestors`):
+ * telemetry is attacker-controlled text, so no inline script/style, no eval, no other origin,
+ * and no framing (clickjacking).
+ */
+export const VIEWER_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; font-src 'none'; " +
+  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 const PLACEHOLDER = `<!doctype html>
 <html><head><meta charset="utf-8"><title>Embedded OpenTelemetry collector</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto">
+<body>
 <h1>Embedded OpenTelemetry collector</h1>
 <p>The collector is running, but the web viewer is not installed (no <code>collector/embedded/viewer/index.html</code>).</p>
 <p>APIs: <a href="/api/health">/api/health</a>, <a href="/api/summaries">/api/summaries</a>, <a href="/api/logs">/api/logs</a>,
@@ -51,9 +62,10 @@ export function serveViewer(viewerDir: string, url: URL, request: IncomingMessag
     if (relative.includes('\0') || !file.startsWith(assetsDir + sep) || !isFile(file)) {
       return sendText(response, 404, `asset not found: ${url.pathname}`);
     }
-    return sendFile(request, response, file, 'public, max-age=300');
+    return sendFile(request, response, file, 'no-cache');
   }
   const index = resolve(root, 'index.html');
+  response.setHeader('Content-Security-Policy', VIEWER_CSP);
   if (!existsSync(index)) {
     response.writeHead(200, { 'Content-Type': CONTENT_TYPES['.html']!, 'Cache-Control': 'no-store' });
     response.end(request.method === 'HEAD' ? undefined : PLACEHOLDER);
@@ -76,7 +88,6 @@ function sendFile(request: IncomingMessage, response: ServerResponse, file: stri
     'Content-Type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
     'Content-Length': size,
     'Cache-Control': cacheControl,
-    'X-Content-Type-Options': 'nosniff',
   });
   if (request.method === 'HEAD') {
     response.end();

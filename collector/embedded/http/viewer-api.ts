@@ -39,6 +39,8 @@ export function viewerApiRoutes(options: ViewerApiOptions): Route[] {
   const millis = (name: string, value: string) => parseScaledNumber(name, value, NANOS_PER_MILLI, 'milliseconds');
   return [
     route(/^\/api\/summaries\/?$/, ({ url, response }) => {
+      const limit = optionalQuery(url, 'limit', (name, value) => parseInteger(name, value, 1, MAX_LIMIT)) ?? DEFAULT_SUMMARY_LIMIT;
+      // One more than asked tells whether the list was cut off.
       const traces = queries.summaries({
         service: queryValue(url, 'service'),
         operation: queryValue(url, 'operation'),
@@ -49,9 +51,11 @@ export function viewerApiRoutes(options: ViewerApiOptions): Route[] {
         startMaxNs: optionalQuery(url, 'endMs', millis),
         attributes: parseAttributeFilters('attr', queryValues(url, 'attr')),
         errorsOnly: isTrue(queryValue(url, 'errorsOnly')),
-        limit: optionalQuery(url, 'limit', (name, value) => parseInteger(name, value, 1, MAX_LIMIT)) ?? DEFAULT_SUMMARY_LIMIT,
+        limit: limit + 1,
       });
-      sendJson(response, 200, { traces });
+      const truncated = traces.length > limit;
+      if (truncated) traces.length = limit;
+      sendJson(response, 200, { traces, truncated });
     }),
     route(/^\/api\/trace\/([^/]+)\/?$/, ({ params, response }) => {
       const traceId = parseTraceId(params[0]!);
@@ -66,13 +70,19 @@ export function viewerApiRoutes(options: ViewerApiOptions): Route[] {
         throw new HttpError(400, `malformed parameter level (actual: ${JSON.stringify(level)}), expected one of ${Object.keys(SEVERITY_FLOOR).join(', ')}`);
       }
       const traceId = optionalQuery(url, 'traceId', (_name, value) => parseTraceId(value));
+      const beforeNs = optionalQuery(url, 'beforeNs', (name, value) => parseScaledNumber(name, value, 1n, 'nanoseconds'));
+      const beforeId = optionalQuery(url, 'beforeId', (name, value) => parseInteger(name, value, 0, Number.MAX_SAFE_INTEGER));
+      if (beforeId !== undefined && beforeNs === undefined) {
+        throw new HttpError(400, `malformed parameter beforeId (actual: "${beforeId}"), expected it together with beforeNs (the cursor is the pair)`);
+      }
       const logs = queries.logs({
         traceId,
         spanId: queryValue(url, 'spanId')?.toLowerCase(),
         userId: queryValue(url, 'userId'),
         minSeverity: level === undefined ? undefined : SEVERITY_FLOOR[level],
         text: queryValue(url, 'q'),
-        beforeNs: optionalQuery(url, 'beforeNs', (name, value) => parseScaledNumber(name, value, 1n, 'nanoseconds')),
+        beforeNs,
+        beforeId,
         limit: optionalQuery(url, 'limit', (name, value) => parseInteger(name, value, 1, MAX_LIMIT)) ?? DEFAULT_LOG_LIMIT,
       });
       sendJson(response, 200, { logs: logs.map((log) => toViewerLog(queries, log)) });

@@ -51,41 +51,67 @@ const SPAN_KIND_BY_NAME: Record<string, number> = {
 };
 const STATUS_CODE_BY_NAME: Record<string, number> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
 
+/** The nesting of an export request: request -> resource groups -> scope groups -> items. */
+interface RequestShape<T> {
+  request: string;
+  resourceGroups: string;
+  resourceGroup: string;
+  scopeGroups: string;
+  scopeGroup: string;
+  items: string;
+  item: string;
+  /** How rejections name an item. */
+  noun: string;
+  read(raw: Raw, resource: ResourceModel, scope: ScopeModel): T;
+}
+
+const TRACE_REQUEST: RequestShape<SpanModel> = {
+  request: 'ExportTraceServiceRequest',
+  resourceGroups: 'resourceSpans',
+  resourceGroup: 'ResourceSpans',
+  scopeGroups: 'scopeSpans',
+  scopeGroup: 'ScopeSpans',
+  items: 'spans',
+  item: 'Span',
+  noun: 'span',
+  read: (raw, resource, scope) => readSpan(raw, resource, scope),
+};
+
+const LOGS_REQUEST: RequestShape<LogRecordModel> = {
+  request: 'ExportLogsServiceRequest',
+  resourceGroups: 'resourceLogs',
+  resourceGroup: 'ResourceLogs',
+  scopeGroups: 'scopeLogs',
+  scopeGroup: 'ScopeLogs',
+  items: 'logRecords',
+  item: 'LogRecord',
+  noun: 'log record',
+  read: (raw, resource, scope) => readLogRecord(raw, resource, scope),
+};
+
 /** Normalizes an ExportTraceServiceRequest. */
 export function normalizeTraceRequest(request: unknown): DecodedBatch<SpanModel> {
-  const batch: DecodedBatch<SpanModel> = { items: [], rejected: 0, errors: [] };
-  for (const resourceSpans of listField(asMessage(request, 'ExportTraceServiceRequest'), 'resourceSpans')) {
-    const raw = asMessage(resourceSpans, 'ResourceSpans');
-    const resource = readResource(raw.resource, raw.schemaUrl);
-    for (const scopeSpans of listField(raw, 'scopeSpans')) {
-      const rawScope = asMessage(scopeSpans, 'ScopeSpans');
-      const scope = readScope(rawScope.scope, rawScope.schemaUrl);
-      for (const span of listField(rawScope, 'spans')) {
-        try {
-          batch.items.push(readSpan(asMessage(span, 'Span'), resource, scope));
-        } catch (error) {
-          reject(batch, error, 'span');
-        }
-      }
-    }
-  }
-  return batch;
+  return normalizeRequest(request, TRACE_REQUEST);
 }
 
 /** Normalizes an ExportLogsServiceRequest. */
 export function normalizeLogsRequest(request: unknown): DecodedBatch<LogRecordModel> {
-  const batch: DecodedBatch<LogRecordModel> = { items: [], rejected: 0, errors: [] };
-  for (const resourceLogs of listField(asMessage(request, 'ExportLogsServiceRequest'), 'resourceLogs')) {
-    const raw = asMessage(resourceLogs, 'ResourceLogs');
+  return normalizeRequest(request, LOGS_REQUEST);
+}
+
+function normalizeRequest<T>(request: unknown, shape: RequestShape<T>): DecodedBatch<T> {
+  const batch: DecodedBatch<T> = { items: [], rejected: 0, errors: [] };
+  for (const resourceGroup of listField(asMessage(request, shape.request), shape.resourceGroups)) {
+    const raw = asMessage(resourceGroup, shape.resourceGroup);
     const resource = readResource(raw.resource, raw.schemaUrl);
-    for (const scopeLogs of listField(raw, 'scopeLogs')) {
-      const rawScope = asMessage(scopeLogs, 'ScopeLogs');
+    for (const scopeGroup of listField(raw, shape.scopeGroups)) {
+      const rawScope = asMessage(scopeGroup, shape.scopeGroup);
       const scope = readScope(rawScope.scope, rawScope.schemaUrl);
-      for (const record of listField(rawScope, 'logRecords')) {
+      for (const item of listField(rawScope, shape.items)) {
         try {
-          batch.items.push(readLogRecord(asMessage(record, 'LogRecord'), resource, scope));
+          batch.items.push(shape.read(asMessage(item, shape.item), resource, scope));
         } catch (error) {
-          reject(batch, error, 'log record');
+          reject(batch, error, shape.noun);
         }
       }
     }

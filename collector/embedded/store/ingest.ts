@@ -6,6 +6,9 @@ import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import type { LogRecordModel, ResourceModel, ScopeModel, SpanModel } from '../otlp/model';
 import { STATUS_CODE_ERROR } from '../otlp/model';
 import { findUserId, toDisplayText } from '../otlp/values';
+import { addAttributes, BLOOM_COLUMNS, BLOOM_WORDS, emptyBloom, mergeBloom, mergeStoredBloom, toStoredBloom } from './bloom';
+import type { BloomBits } from './bloom';
+import { cachedValue } from './bounded-cache';
 import { toDbNanos } from './schema';
 
 /** Outcome of writing one batch. */
@@ -33,9 +36,12 @@ interface TraceDelta {
   /** Earliest span of the batch: the provisional root until the real one arrives. */
   earliest: { service: string; name: string; startNs: bigint };
   firstUserId: string | null;
+  /** The batch's attribute pairs (span and resource attributes). */
+  bloom: BloomBits;
 }
 
 interface ExistingTraceRow {
+  id: bigint;
   root_span_id: string | null;
   root_service: string | null;
   root_name: string | null;
@@ -45,6 +51,7 @@ interface ExistingTraceRow {
   start_ns: bigint;
   end_ns: bigint;
   user_id: string | null;
+  [bloomColumn: `bloom${number}`]: bigint;
 }
 
 /** Inserts spans and log records, keeping the trace summaries and the operations list current. */
@@ -52,6 +59,7 @@ export class TelemetryWriter {
   private readonly resourceIds = new Map<string, number>();
   private readonly scopeIds = new Map<string, number>();
   private readonly knownOperations = new Set<string>();
+  private readonly resourceBlooms = new Map<string, BloomBits>();
 
   private readonly insertResource: Statement;
   private readonly selectResourceId: Statement;
@@ -60,7 +68,8 @@ export class TelemetryWriter {
   private readonly insertSpan: Statement;
   private readonly insertOperation: Statement;
   private readonly selectTrace: Statement;
-  private readonly upsertTraceFromSpans: Statement;
+  private readonly insertTrace: Statement;
+  private readonly updateTraceFromSpans: Statement;
   private readonly insertLog: Statement;
   private readonly upsertTraceFromLogs: Statement;
   private readonly writeSpansTransaction: (spans: readonly SpanModel[]) => WriteResult;
@@ -74,36 +83,39 @@ export class TelemetryWriter {
     this.insertScope = db.prepare('INSERT OR IGNORE INTO scopes (key, name, version, attributes, schema_url) VALUES (?, ?, ?, ?, ?)');
     this.selectScopeId = db.prepare('SELECT id FROM scopes WHERE key = ?').pluck();
     this.insertSpan = db.prepare(
-      `INSERT OR IGNORE INTO spans (trace_id, span_id, parent_span_id, name, kind, service_name, start_ns, end_ns, duration_ns,
+      `INSERT OR IGNORE INTO spans (trace_ref, span_id, parent_span_id, name, kind, service_name, start_ns, end_ns, duration_ns,
          status_code, status_message, user_id, attributes, events, links, trace_state, flags, dropped_counts, resource_id, scope_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertOperation = db.prepare('INSERT OR IGNORE INTO operations (service_name, name, kind) VALUES (?, ?, ?)');
     this.selectTrace = db
       .prepare(
-        `SELECT root_span_id, root_service, root_name, services, span_count, error_count, start_ns, end_ns, user_id
-         FROM traces WHERE trace_id = ?`,
+        `SELECT id, root_span_id, root_service, root_name, services, span_count, error_count, start_ns, end_ns, user_id,
+           ${BLOOM_COLUMNS} FROM traces WHERE trace_id = ?`,
       )
       .safeIntegers(true);
-    this.upsertTraceFromSpans = db.prepare(
-      `INSERT INTO traces (trace_id, root_span_id, root_service, root_name, services, span_count, error_count, start_ns, end_ns, user_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (trace_id) DO UPDATE SET root_span_id = excluded.root_span_id, root_service = excluded.root_service,
-         root_name = excluded.root_name, services = excluded.services, span_count = excluded.span_count,
-         error_count = excluded.error_count, start_ns = excluded.start_ns, end_ns = excluded.end_ns, user_id = excluded.user_id`,
+    // A new trace's row is created before its spans (they reference its id) and completed after.
+    this.insertTrace = db.prepare('INSERT INTO traces (trace_id, start_ns, end_ns) VALUES (?, ?, ?) RETURNING id').pluck().safeIntegers(true);
+    this.updateTraceFromSpans = db.prepare(
+      `UPDATE traces SET root_span_id = ?, root_service = ?, root_name = ?, services = ?, span_count = ?, error_count = ?,
+         start_ns = ?, end_ns = ?, user_id = ?, ${BLOOM_COLUMNS.split(', ').map((column) => `${column} = ?`).join(', ')} WHERE id = ?`,
     );
     this.insertLog = db.prepare(
-      `INSERT INTO logs (sort_ns, time_ns, observed_ns, severity_number, severity_text, body, body_text, trace_id, span_id,
+      `INSERT INTO logs (sort_ns, time_ns, observed_ns, severity_number, severity_text, body, body_text, trace_ref, trace_id, span_id,
          user_id, service_name, attributes, event_name, flags, dropped_attributes_count, resource_id, scope_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     // A trace known only from logs keeps span_count = 0 and spans the time of its logs.
-    this.upsertTraceFromLogs = db.prepare(
-      `INSERT INTO traces (trace_id, start_ns, end_ns, log_count) VALUES (?, ?, ?, ?)
-       ON CONFLICT (trace_id) DO UPDATE SET log_count = log_count + excluded.log_count,
-         start_ns = CASE WHEN span_count = 0 THEN min(start_ns, excluded.start_ns) ELSE start_ns END,
-         end_ns = CASE WHEN span_count = 0 THEN max(end_ns, excluded.end_ns) ELSE end_ns END`,
-    );
+    this.upsertTraceFromLogs = db
+      .prepare(
+        `INSERT INTO traces (trace_id, start_ns, end_ns, log_count) VALUES (?, ?, ?, ?)
+         ON CONFLICT (trace_id) DO UPDATE SET log_count = log_count + excluded.log_count,
+           start_ns = CASE WHEN span_count = 0 THEN min(start_ns, excluded.start_ns) ELSE start_ns END,
+           end_ns = CASE WHEN span_count = 0 THEN max(end_ns, excluded.end_ns) ELSE end_ns END
+         RETURNING id`,
+      )
+      .pluck()
+      .safeIntegers(true);
     this.writeSpansTransaction = db.transaction((spans: readonly SpanModel[]) => this.writeSpansInTransaction(spans));
     this.writeLogsTransaction = db.transaction((logs: readonly LogRecordModel[]) => this.writeLogsInTransaction(logs));
   }
@@ -125,12 +137,31 @@ export class TelemetryWriter {
     this.resourceIds.clear();
     this.scopeIds.clear();
     this.knownOperations.clear();
+    this.resourceBlooms.clear();
+  }
+
+  /** A resource's attribute pairs, computed once per resource. */
+  private resourceBloom(resource: ResourceModel): BloomBits {
+    return cachedValue(this.resourceBlooms, resource.key, MAX_CACHED_KEYS, () => {
+      const bits = emptyBloom();
+      addAttributes(bits, resource.attributes);
+      return bits;
+    });
   }
 
   private writeSpansInTransaction(spans: readonly SpanModel[]): WriteResult {
-    const deltas = new Map<string, TraceDelta>();
+    // Each trace's row first: spans reference it by id.
+    const traces = new Map<string, { existing: ExistingTraceRow | undefined; ref: bigint; delta: TraceDelta | undefined }>();
+    for (const span of spans) {
+      if (traces.has(span.traceId)) continue;
+      const existing = this.selectTrace.get(span.traceId) as ExistingTraceRow | undefined;
+      const startNs = toDbNanos(span.startTimeUnixNano);
+      const ref = existing ? existing.id : (this.insertTrace.get(span.traceId, startNs, startNs) as bigint);
+      traces.set(span.traceId, { existing, ref, delta: undefined });
+    }
     let stored = 0;
     for (const span of spans) {
+      const trace = traces.get(span.traceId)!;
       const startNs = toDbNanos(span.startTimeUnixNano);
       const endNs = toDbNanos(span.endTimeUnixNano);
       const durationNs = span.endTimeUnixNano > span.startTimeUnixNano ? span.endTimeUnixNano - span.startTimeUnixNano : 0n;
@@ -141,7 +172,7 @@ export class TelemetryWriter {
           ? `${span.droppedAttributesCount},${span.droppedEventsCount},${span.droppedLinksCount}`
           : null;
       const { changes } = this.insertSpan.run(
-        span.traceId,
+        trace.ref,
         span.spanId,
         span.parentSpanId,
         span.name,
@@ -165,16 +196,22 @@ export class TelemetryWriter {
       if (changes === 0) continue;
       stored++;
       this.rememberOperation(service, span.name, span.kind);
-      addToDelta(deltas, span, startNs, endNs, userId);
+      trace.delta = addToDelta(trace.delta, span, startNs, endNs, userId);
+      mergeBloom(trace.delta.bloom, this.resourceBloom(span.resource));
     }
-    for (const [traceId, delta] of deltas) this.mergeTraceSummary(traceId, delta);
-    return { stored, duplicates: spans.length - stored, traceIds: [...deltas.keys()] };
+    const traceIds: string[] = [];
+    for (const [traceId, trace] of traces) {
+      if (!trace.delta) continue;
+      traceIds.push(traceId);
+      this.mergeTraceSummary(trace.ref, trace.existing, trace.delta);
+    }
+    return { stored, duplicates: spans.length - stored, traceIds };
   }
 
-  private mergeTraceSummary(traceId: string, delta: TraceDelta): void {
-    const existing = this.selectTrace.get(traceId) as ExistingTraceRow | undefined;
+  private mergeTraceSummary(ref: bigint, existing: ExistingTraceRow | undefined, delta: TraceDelta): void {
     const hasSpans = existing !== undefined && existing.span_count > 0n;
     const services = new Set<string>(hasSpans ? (JSON.parse(existing.services) as string[]) : []);
+    if (hasSpans) mergeStoredBloom(delta.bloom, Array.from({ length: BLOOM_WORDS }, (_, word) => existing[`bloom${word}`]));
     for (const service of delta.services) services.add(service);
 
     let root: { spanId: string | null; service: string; name: string };
@@ -192,8 +229,7 @@ export class TelemetryWriter {
         : { spanId: null, service: delta.earliest.service, name: delta.earliest.name };
       userId = (hasSpans ? existing.user_id : null) ?? delta.firstUserId;
     }
-    this.upsertTraceFromSpans.run(
-      traceId,
+    this.updateTraceFromSpans.run(
       root.spanId,
       root.service,
       root.name,
@@ -203,22 +239,39 @@ export class TelemetryWriter {
       hasSpans && existing.start_ns < delta.startNs ? existing.start_ns : delta.startNs,
       hasSpans && existing.end_ns > delta.endNs ? existing.end_ns : delta.endNs,
       userId,
+      ...toStoredBloom(delta.bloom),
+      ref,
     );
   }
 
   private writeLogsInTransaction(logs: readonly LogRecordModel[]): WriteResult {
-    const perTrace = new Map<string, { count: number; minNs: bigint; maxNs: bigint }>();
-    for (const log of logs) {
+    // The traces' rows first (created for traces known only from logs): logs reference them by id.
+    const perTrace = new Map<string, { count: number; minNs: bigint; maxNs: bigint; ref: bigint }>();
+    const sortTimes = logs.map((log) => {
       // The spec says consumers should use the observed time when the event time is unknown (0).
       const sortNs = toDbNanos(log.timeUnixNano || log.observedTimeUnixNano);
+      if (log.traceId) {
+        const entry = perTrace.get(log.traceId);
+        if (!entry) perTrace.set(log.traceId, { count: 1, minNs: sortNs, maxNs: sortNs, ref: 0n });
+        else {
+          entry.count++;
+          if (sortNs < entry.minNs) entry.minNs = sortNs;
+          if (sortNs > entry.maxNs) entry.maxNs = sortNs;
+        }
+      }
+      return sortNs;
+    });
+    for (const [traceId, entry] of perTrace) entry.ref = this.upsertTraceFromLogs.get(traceId, entry.minNs, entry.maxNs, entry.count) as bigint;
+    logs.forEach((log, index) => {
       this.insertLog.run(
-        sortNs,
+        sortTimes[index]!,
         toDbNanos(log.timeUnixNano),
         toDbNanos(log.observedTimeUnixNano),
         log.severityNumber,
         log.severityText,
         log.body ? JSON.stringify(log.body) : null,
         toDisplayText(log.body),
+        log.traceId ? perTrace.get(log.traceId)!.ref : null,
         log.traceId || null,
         log.spanId || null,
         findUserId(log.attributes),
@@ -230,21 +283,12 @@ export class TelemetryWriter {
         this.resourceId(log.resource),
         this.scopeId(log.scope),
       );
-      if (!log.traceId) continue;
-      const entry = perTrace.get(log.traceId);
-      if (!entry) perTrace.set(log.traceId, { count: 1, minNs: sortNs, maxNs: sortNs });
-      else {
-        entry.count++;
-        if (sortNs < entry.minNs) entry.minNs = sortNs;
-        if (sortNs > entry.maxNs) entry.maxNs = sortNs;
-      }
-    }
-    for (const [traceId, entry] of perTrace) this.upsertTraceFromLogs.run(traceId, entry.minNs, entry.maxNs, entry.count);
+    });
     return { stored: logs.length, duplicates: 0, traceIds: [...perTrace.keys()] };
   }
 
   private resourceId(resource: ResourceModel): number {
-    return this.cachedId(this.resourceIds, resource.key, () => {
+    return cachedValue(this.resourceIds, resource.key, MAX_CACHED_KEYS, () => {
       this.insertResource.run(
         resource.key,
         resource.serviceName,
@@ -257,20 +301,10 @@ export class TelemetryWriter {
   }
 
   private scopeId(scope: ScopeModel): number {
-    return this.cachedId(this.scopeIds, scope.key, () => {
+    return cachedValue(this.scopeIds, scope.key, MAX_CACHED_KEYS, () => {
       this.insertScope.run(scope.key, scope.name, scope.version, JSON.stringify(scope.attributes), scope.schemaUrl);
       return this.selectScopeId.get(scope.key) as number;
     });
-  }
-
-  private cachedId(cache: Map<string, number>, key: string, lookup: () => number): number {
-    let id = cache.get(key);
-    if (id === undefined) {
-      id = lookup();
-      if (cache.size >= MAX_CACHED_KEYS) cache.clear();
-      cache.set(key, id);
-    }
-    return id;
   }
 
   private rememberOperation(service: string, name: string, kind: number): void {
@@ -282,13 +316,15 @@ export class TelemetryWriter {
   }
 }
 
-function addToDelta(deltas: Map<string, TraceDelta>, span: SpanModel, startNs: bigint, endNs: bigint, userId: string | null): void {
+function addToDelta(delta: TraceDelta | undefined, span: SpanModel, startNs: bigint, endNs: bigint, userId: string | null): TraceDelta {
   const service = span.resource.serviceName;
   const isError = span.statusCode === STATUS_CODE_ERROR ? 1 : 0;
   const root = span.parentSpanId === '' ? { spanId: span.spanId, service, name: span.name, userId } : null;
-  const delta = deltas.get(span.traceId);
   if (!delta) {
-    deltas.set(span.traceId, {
+    const bloom = emptyBloom();
+    addAttributes(bloom, span.attributes);
+    return {
+      bloom,
       spanCount: 1,
       errorCount: isError,
       startNs,
@@ -297,9 +333,9 @@ function addToDelta(deltas: Map<string, TraceDelta>, span: SpanModel, startNs: b
       root,
       earliest: { service, name: span.name, startNs },
       firstUserId: userId,
-    });
-    return;
+    };
   }
+  addAttributes(delta.bloom, span.attributes);
   delta.spanCount++;
   delta.errorCount += isError;
   if (startNs < delta.startNs) delta.startNs = startNs;
@@ -308,4 +344,5 @@ function addToDelta(deltas: Map<string, TraceDelta>, span: SpanModel, startNs: b
   if (root && !delta.root) delta.root = root;
   if (startNs < delta.earliest.startNs) delta.earliest = { service, name: span.name, startNs };
   delta.firstUserId ??= userId;
+  return delta;
 }

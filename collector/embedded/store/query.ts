@@ -7,6 +7,8 @@ import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import type { KeyValue } from '../otlp/model';
 import { SPAN_KIND_NAMES, STATUS_CODE_ERROR, STATUS_CODE_NAMES } from '../otlp/model';
 import { findAttribute, toMatchText } from '../otlp/values';
+import { bloomConditions } from './bloom';
+import { cachedValue } from './bounded-cache';
 import { fromDbNanos, toDbNanos } from './schema';
 
 /** A stored span. `attributes`, `events` and `links` are canonical OTLP JSON text. */
@@ -119,7 +121,11 @@ export interface SummarySearch {
   limit: number;
 }
 
-/** Log search; results come back oldest first, the newest `limit` matches before `beforeNs`. */
+/**
+ * Log search; results come back oldest first: the newest `limit` matches before the cursor.
+ * The cursor is `beforeNs` alone (records strictly older) or `beforeNs` + `beforeId` (records
+ * before that position in (time, id) order, so records sharing a nanosecond are never skipped).
+ */
 export interface LogSearch {
   traceId?: string;
   spanId?: string;
@@ -127,6 +133,8 @@ export interface LogSearch {
   minSeverity?: number;
   text?: string;
   beforeNs?: bigint;
+  /** Only with `beforeNs`: the `id` of the record the cursor points at. */
+  beforeId?: number;
   limit: number;
 }
 
@@ -137,7 +145,8 @@ export interface DependencyLink {
   callCount: number;
 }
 
-const SPAN_COLUMNS = `trace_id AS traceId, span_id AS spanId, parent_span_id AS parentSpanId, name, kind,
+/** Span columns (without the trace id, which callers know or join from `traces`). */
+const SPAN_COLUMNS = `span_id AS spanId, parent_span_id AS parentSpanId, name, kind,
   service_name AS serviceName, CAST(start_ns AS TEXT) AS startTimeUnixNano, CAST(end_ns AS TEXT) AS endTimeUnixNano,
   CAST(duration_ns AS TEXT) AS durationNano, status_code AS statusCode, status_message AS statusMessage, user_id AS userId,
   attributes AS attributesJson, events AS eventsJson, links AS linksJson, trace_state AS traceState, flags,
@@ -147,9 +156,9 @@ const LOG_COLUMNS = `id, CAST(sort_ns AS TEXT) AS timeUnixNano, CAST(observed_ns
   severity_number AS severityNumber, severity_text AS severityText, body AS bodyJson, body_text AS bodyText,
   trace_id AS traceId, span_id AS spanId, user_id AS userId, service_name AS serviceName, attributes AS attributesJson,
   event_name AS eventName, flags, resource_id AS resourceId, scope_id AS scopeId,
-  EXISTS (SELECT 1 FROM traces t WHERE t.trace_id = logs.trace_id AND t.span_count > 0) AS traceKnown`;
+  EXISTS (SELECT 1 FROM traces t WHERE t.id = logs.trace_ref AND t.span_count > 0) AS traceKnown`;
 
-const SUMMARY_COLUMNS = `trace_id AS traceId, root_service AS rootService, root_name AS rootName, services,
+const SUMMARY_COLUMNS = `id AS ref, trace_id AS traceId, root_service AS rootService, root_name AS rootName, services,
   span_count AS spanCount, error_count AS errorCount, CAST(start_ns AS TEXT) AS startTimeUnixNano,
   CAST(end_ns - start_ns AS TEXT) AS durationNano, user_id AS userId, log_count AS logCount`;
 
@@ -165,10 +174,11 @@ export class TelemetryQueries {
 
   /** All spans of a trace, in start order. */
   traceSpans(traceId: string): SpanRow[] {
-    const rows = this.statement(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id`).all(
-      traceId,
-    ) as SpanRow[];
+    const rows = this.statement(
+      `SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_ref = (SELECT id FROM traces WHERE trace_id = ?) ORDER BY start_ns, span_id`,
+    ).all(traceId) as SpanRow[];
     for (const row of rows) {
+      row.traceId = traceId;
       row.startTimeUnixNano = fromDbNanos(row.startTimeUnixNano);
       row.endTimeUnixNano = fromDbNanos(row.endTimeUnixNano);
     }
@@ -178,7 +188,9 @@ export class TelemetryQueries {
   /** All log records of a trace, oldest first. */
   traceLogs(traceId: string): LogRow[] {
     return this.toLogRows(
-      this.statement(`SELECT ${LOG_COLUMNS} FROM logs WHERE trace_id = ? ORDER BY sort_ns, id`).all(traceId),
+      this.statement(`SELECT ${LOG_COLUMNS} FROM logs WHERE trace_ref = (SELECT id FROM traces WHERE trace_id = ?) ORDER BY sort_ns, id`).all(
+        traceId,
+      ),
     );
   }
 
@@ -188,7 +200,7 @@ export class TelemetryQueries {
   }
 
   resource(id: number): ResourceInfo {
-    return cached(this.resources, id, () => {
+    return cachedValue(this.resources, id, MAX_CACHED, () => {
       const row = this.statement(
         'SELECT service_name, attributes, dropped_attributes_count, schema_url FROM resources WHERE id = ?',
       ).get(id) as { service_name: string; attributes: string; dropped_attributes_count: number; schema_url: string } | undefined;
@@ -204,7 +216,7 @@ export class TelemetryQueries {
   }
 
   scope(id: number): ScopeInfo {
-    return cached(this.scopes, id, () => {
+    return cachedValue(this.scopes, id, MAX_CACHED, () => {
       const row = this.statement('SELECT name, version, attributes, schema_url FROM scopes WHERE id = ?').get(id) as
         | { name: string; version: string; attributes: string; schema_url: string }
         | undefined;
@@ -258,8 +270,8 @@ export class TelemetryQueries {
     const timeColumn = search.service !== undefined ? 's.start_ns' : 't.start_ns';
     if (search.startMinNs !== undefined) addCondition(where, params, `${timeColumn} >= ?`, toDbNanos(search.startMinNs));
     if (search.startMaxNs !== undefined) addCondition(where, params, `${timeColumn} <= ?`, toDbNanos(search.startMaxNs));
-    const from = search.service !== undefined ? 'spans s' : 'traces t JOIN spans s ON s.trace_id = t.trace_id';
-    const sql = `SELECT s.trace_id AS traceId, s.attributes AS attributesJson, s.resource_id AS resourceId, s.status_code AS statusCode,
+    const from = search.service !== undefined ? 'spans s JOIN traces t ON t.id = s.trace_ref' : 'traces t JOIN spans s ON s.trace_ref = t.id';
+    const sql = `SELECT t.trace_id AS traceId, s.attributes AS attributesJson, s.resource_id AS resourceId, s.status_code AS statusCode,
       s.kind AS kind FROM ${from} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${timeColumn} DESC`;
     const found = new Set<string>();
     for (const row of this.statement(sql).iterate(...params) as Iterable<MatchableSpan & { traceId: string }>) {
@@ -283,12 +295,17 @@ export class TelemetryQueries {
     if (search.startMaxNs !== undefined) addCondition(where, params, 'start_ns <= ?', toDbNanos(search.startMaxNs));
     if (search.service) addCondition(where, params, 'instr(services, ?) > 0', JSON.stringify(search.service));
     if (search.operation) {
-      addCondition(where, params, 'EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = traces.trace_id AND s.name = ?)', search.operation);
+      addCondition(where, params, 'EXISTS (SELECT 1 FROM spans s WHERE s.trace_ref = traces.id AND s.name = ?)', search.operation);
+    }
+    // Skip, in SQL, traces whose attribute Bloom filter rules the pair out; candidates are checked exactly below.
+    for (const [key, value] of search.attributes ?? []) {
+      if (matchSpanField(PSEUDO_SPAN, key, value) !== undefined) continue;
+      for (const [condition, mask] of bloomConditions(key, value)) addCondition(where, params, condition, mask);
     }
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM traces WHERE ${where.join(' AND ')} ORDER BY start_ns DESC`;
     const out: TraceSummary[] = [];
-    for (const row of this.statement(sql).iterate(...params) as Iterable<TraceSummary & { services: string }>) {
-      if (search.attributes?.length && !this.traceMatches(row.traceId, search.attributes)) continue;
+    for (const { ref, ...row } of this.statement(sql).iterate(...params) as Iterable<TraceSummary & { services: string; ref: number }>) {
+      if (search.attributes?.length && !this.traceMatches(ref, search.attributes)) continue;
       out.push({
         ...row,
         services: JSON.parse(row.services) as string[],
@@ -303,22 +320,29 @@ export class TelemetryQueries {
 
   /** Summary of one trace, if it has spans. */
   summary(traceId: string): TraceSummary | undefined {
-    const row = this.statement(`SELECT ${SUMMARY_COLUMNS} FROM traces WHERE trace_id = ? AND span_count > 0`).get(traceId) as
-      | (TraceSummary & { services: string })
+    const found = this.statement(`SELECT ${SUMMARY_COLUMNS} FROM traces WHERE trace_id = ? AND span_count > 0`).get(traceId) as
+      | (TraceSummary & { services: string; ref?: number })
       | undefined;
-    return row && { ...row, services: JSON.parse(row.services) as string[], startTimeUnixNano: fromDbNanos(row.startTimeUnixNano) };
+    if (!found) return undefined;
+    const { ref: _ref, ...row } = found;
+    return { ...row, services: JSON.parse(row.services) as string[], startTimeUnixNano: fromDbNanos(row.startTimeUnixNano) };
   }
 
   /** Log records matching the search: the newest `limit` ones, returned oldest first. */
   logs(search: LogSearch): LogRow[] {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (search.traceId) addCondition(where, params, 'trace_id = ?', search.traceId);
+    if (search.traceId) addCondition(where, params, 'trace_ref = (SELECT id FROM traces WHERE trace_id = ?)', search.traceId);
     if (search.spanId) addCondition(where, params, 'span_id = ?', search.spanId);
     if (search.userId) addCondition(where, params, 'user_id = ?', search.userId);
     if (search.minSeverity) addCondition(where, params, 'severity_number >= ?', search.minSeverity);
     if (search.text) addCondition(where, params, "body_text LIKE ? ESCAPE '\\'", `%${search.text.replace(/[\\%_]/g, '\\$&')}%`);
-    if (search.beforeNs !== undefined) addCondition(where, params, 'sort_ns < ?', toDbNanos(search.beforeNs));
+    if (search.beforeNs !== undefined && search.beforeId !== undefined) {
+      where.push('(sort_ns, id) < (?, ?)');
+      params.push(toDbNanos(search.beforeNs), search.beforeId);
+    } else if (search.beforeNs !== undefined) {
+      addCondition(where, params, 'sort_ns < ?', toDbNanos(search.beforeNs));
+    }
     const sql = `SELECT ${LOG_COLUMNS} FROM logs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY sort_ns DESC, id DESC LIMIT ?`;
     return this.toLogRows(this.statement(sql).all(...params, search.limit)).reverse();
@@ -328,8 +352,8 @@ export class TelemetryQueries {
   dependencies(startMinNs: bigint, startMaxNs: bigint): DependencyLink[] {
     return this.statement(
       `SELECT p.service_name AS parent, c.service_name AS child, count(*) AS callCount
-       FROM traces t JOIN spans c ON c.trace_id = t.trace_id
-       JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
+       FROM traces t JOIN spans c ON c.trace_ref = t.id
+       JOIN spans p ON p.trace_ref = c.trace_ref AND p.span_id = c.parent_span_id
        WHERE t.start_ns >= ? AND t.start_ns <= ? AND c.parent_span_id != '' AND p.service_name != c.service_name
        GROUP BY p.service_name, c.service_name ORDER BY parent, child`,
     ).all(toDbNanos(startMinNs), toDbNanos(startMaxNs)) as DependencyLink[];
@@ -356,10 +380,10 @@ export class TelemetryQueries {
     return true;
   }
 
-  private traceMatches(traceId: string, filters: AttributeFilter): boolean {
+  private traceMatches(ref: number, filters: AttributeFilter): boolean {
     const spans = this.statement(
-      'SELECT attributes AS attributesJson, resource_id AS resourceId, status_code AS statusCode, kind FROM spans WHERE trace_id = ?',
-    ).all(traceId) as MatchableSpan[];
+      'SELECT attributes AS attributesJson, resource_id AS resourceId, status_code AS statusCode, kind FROM spans WHERE trace_ref = ?',
+    ).all(ref) as MatchableSpan[];
     return filters.every(([key, value]) => spans.some((span) => this.spanMatches(span, [[key, value]])));
   }
 
@@ -382,6 +406,9 @@ export class TelemetryQueries {
     return statement;
   }
 }
+
+/** Only used to ask {@link matchSpanField} whether a key is a pseudo-attribute. */
+const PSEUDO_SPAN: MatchableSpan = { attributesJson: '[]', resourceId: 0, statusCode: 0, kind: 0 };
 
 interface MatchableSpan {
   attributesJson: string;
@@ -407,14 +434,4 @@ function matchSpanField(span: MatchableSpan, key: string, expected: string): boo
 function addCondition(where: string[], params: unknown[], condition: string, value: unknown): void {
   where.push(condition);
   params.push(value);
-}
-
-function cached<T>(cache: Map<number, T>, id: number, load: () => T): T {
-  let value = cache.get(id);
-  if (value === undefined) {
-    value = load();
-    if (cache.size >= MAX_CACHED) cache.clear();
-    cache.set(id, value);
-  }
-  return value;
 }

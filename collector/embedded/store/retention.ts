@@ -39,7 +39,7 @@ export class Retention {
   private readonly deleteUntracedLogs: Statement;
   private readonly oldestTraces: Statement;
   private readonly oldestUntracedLogTime: Statement;
-  private readonly deleteChunk: (traceIds: string[]) => PruneResult;
+  private readonly deleteChunk: (traceRefs: number[]) => PruneResult;
   private readonly deleteStaleOperations: Statement;
   private readonly countTraces: Statement;
   private readonly traceStartAtOffset: Statement;
@@ -48,13 +48,13 @@ export class Retention {
     private readonly db: SqliteDatabase,
     private readonly limits: RetentionLimits,
   ) {
-    this.selectOldTraces = db.prepare('SELECT trace_id FROM traces WHERE start_ns < ? ORDER BY start_ns LIMIT ?').pluck();
-    this.deleteSpansOfTrace = db.prepare('DELETE FROM spans WHERE trace_id = ?');
-    this.deleteLogsOfTrace = db.prepare('DELETE FROM logs WHERE trace_id = ?');
-    this.deleteTrace = db.prepare('DELETE FROM traces WHERE trace_id = ?');
-    this.deleteUntracedLogs = db.prepare('DELETE FROM logs WHERE sort_ns < ? AND trace_id IS NULL');
+    this.selectOldTraces = db.prepare('SELECT id FROM traces WHERE start_ns < ? ORDER BY start_ns LIMIT ?').pluck();
+    this.deleteSpansOfTrace = db.prepare('DELETE FROM spans WHERE trace_ref = ?');
+    this.deleteLogsOfTrace = db.prepare('DELETE FROM logs WHERE trace_ref = ?');
+    this.deleteTrace = db.prepare('DELETE FROM traces WHERE id = ?');
+    this.deleteUntracedLogs = db.prepare('DELETE FROM logs WHERE sort_ns < ? AND trace_ref IS NULL');
     this.oldestTraces = db.prepare('SELECT start_ns, span_count FROM traces ORDER BY start_ns').safeIntegers(true);
-    this.oldestUntracedLogTime = db.prepare('SELECT min(sort_ns) FROM logs WHERE trace_id IS NULL').pluck().safeIntegers(true);
+    this.oldestUntracedLogTime = db.prepare('SELECT min(sort_ns) FROM logs WHERE trace_ref IS NULL').pluck().safeIntegers(true);
     // The operations list (services/operations endpoints) must not keep names whose spans are all gone.
     this.deleteStaleOperations = db.prepare(
       `DELETE FROM operations WHERE NOT EXISTS (SELECT 1 FROM spans s
@@ -62,12 +62,12 @@ export class Retention {
     );
     this.countTraces = db.prepare('SELECT count(*) FROM traces').pluck();
     this.traceStartAtOffset = db.prepare('SELECT start_ns FROM traces ORDER BY start_ns LIMIT 1 OFFSET ?').pluck().safeIntegers(true);
-    this.deleteChunk = db.transaction((traceIds: string[]) => {
+    this.deleteChunk = db.transaction((traceRefs: number[]) => {
       const result: PruneResult = { traces: 0, spans: 0, logs: 0 };
-      for (const traceId of traceIds) {
-        result.spans += this.deleteSpansOfTrace.run(traceId).changes;
-        result.logs += this.deleteLogsOfTrace.run(traceId).changes;
-        result.traces += this.deleteTrace.run(traceId).changes;
+      for (const ref of traceRefs) {
+        result.spans += this.deleteSpansOfTrace.run(ref).changes;
+        result.logs += this.deleteLogsOfTrace.run(ref).changes;
+        result.traces += this.deleteTrace.run(ref).changes;
       }
       return result;
     });
@@ -112,9 +112,9 @@ export class Retention {
     const cutoff = toDbNanos(cutoffNs);
     const total: PruneResult = { traces: 0, spans: 0, logs: 0 };
     for (;;) {
-      const traceIds = this.selectOldTraces.all(cutoff, DELETE_CHUNK) as string[];
-      if (traceIds.length === 0) break;
-      const result = this.deleteChunk(traceIds);
+      const traceRefs = this.selectOldTraces.all(cutoff, DELETE_CHUNK) as number[];
+      if (traceRefs.length === 0) break;
+      const result = this.deleteChunk(traceRefs);
       total.traces += result.traces;
       total.spans += result.spans;
       total.logs += result.logs;

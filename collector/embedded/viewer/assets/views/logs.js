@@ -107,8 +107,8 @@ export function mount(root, url, _params, ctx) {
   });
   levelSel.addEventListener('change', apply);
 
-  function apiParams(beforeNs) {
-    return { ...filters, limit: String(LIMIT), beforeNs };
+  function apiParams(beforeNs, beforeId) {
+    return { ...filters, limit: String(LIMIT), beforeNs, beforeId };
   }
 
   const atBottom = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 40;
@@ -141,11 +141,17 @@ export function mount(root, url, _params, ctx) {
 
   async function loadOlder() {
     if (!logs.length) return;
-    const first = logs[0];
-    const before = first.timeUnixNano || first.observedTimeUnixNano;
+    // Cursor = the oldest line held, by (time, numeric id), so lines sharing its nanosecond are not skipped.
+    const timeOf = (l) => l.timeUnixNano || l.observedTimeUnixNano;
+    const before = timeOf(logs[0]);
+    let beforeId = null;
+    for (const l of logs) {
+      const id = Number(l.id);
+      if (Number.isSafeInteger(id) && ns(timeOf(l)) === ns(before) && (beforeId === null || id < beforeId)) beforeId = id;
+    }
     olderBtn.disabled = true;
     try {
-      const older = await api.logs(apiParams(before));
+      const older = await api.logs(apiParams(before, beforeId ?? undefined));
       if (destroyed) return;
       exhausted = older.length < LIMIT;
       const prevHeight = scroller.scrollHeight;
