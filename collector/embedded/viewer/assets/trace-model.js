@@ -116,7 +116,11 @@ export function buildModel(payload) {
 export function compareLogs(a, b) {
   const d = ns(a.timeUnixNano || a.observedTimeUnixNano) - ns(b.timeUnixNano || b.observedTimeUnixNano);
   if (d !== 0n) return d < 0n ? -1 : 1;
-  return String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0;
+  // The collector's ids are decimal row ids: shorter is smaller, so "10" follows "9".
+  const ia = String(a.id ?? '');
+  const ib = String(b.id ?? '');
+  if (ia.length !== ib.length && /^\d+$/.test(ia) && /^\d+$/.test(ib)) return ia.length - ib.length;
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
 }
 
 /** Offset of an epoch-ns time from the trace start, as a fraction 0..1 of the trace length. */
