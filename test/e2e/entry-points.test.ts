@@ -51,6 +51,16 @@ describe('entry points end to end', () => {
     });
   }
 
+  it('lists a request under its method and path in the collector', async () => {
+    const cookie = await signIn(stack().baseUrl, 'listed-user');
+    const { traceId } = await callEntryPoint(stack().baseUrl, 'nested', cookie);
+    await waitForTrace(stack().queryUrl, traceId, (t) => roots(t).length === 1);
+    const { traces } = (await (await fetch(`${stack().queryUrl}/api/summaries?userId=listed-user`)).json()) as { traces: Array<{ traceId: string; rootName: string; userId: string }> };
+    const summary = traces.find((t) => t.traceId === traceId);
+    assert.equal(summary?.rootName, 'GET /nested');
+    assert.equal(summary?.userId, 'listed-user');
+  });
+
   it('after() callbacks run in their request context', async () => {
     const cookie = await signIn(stack().baseUrl, 'after-user');
     const { traceId } = await callEntryPoint(stack().baseUrl, 'route', cookie);

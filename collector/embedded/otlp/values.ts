@@ -60,6 +60,17 @@ export function toMatchText(value: AnyValue | undefined): string | undefined {
   return toDisplayText(value);
 }
 
+/**
+ * The name a trace is listed under. HTTP servers often name their first span after the method
+ * alone (Next.js does for the pass that runs the proxy): `GET` plus the request path (without the
+ * query) says which request it was; any other name is kept.
+ */
+export function traceDisplayName(name: string, attributes: readonly KeyValue[]): string {
+  if (!/^[A-Z]{3,7}$/.test(name)) return name;
+  const target = toMatchText(findAttribute(attributes, 'http.route')) ?? toMatchText(findAttribute(attributes, 'url.path')) ?? toMatchText(findAttribute(attributes, 'http.target'));
+  return target ? `${name} ${target.split('?')[0]}` : name;
+}
+
 /** The user id carried by `user.id`, `user_id` or `enduser.id`, or null. */
 export function findUserId(attributes: readonly KeyValue[]): string | null {
   for (const key of USER_ID_KEYS) {

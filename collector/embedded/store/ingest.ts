@@ -5,7 +5,7 @@
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import type { LogRecordModel, ResourceModel, ScopeModel, SpanModel } from '../otlp/model';
 import { STATUS_CODE_ERROR } from '../otlp/model';
-import { findUserId, toDisplayText } from '../otlp/values';
+import { findUserId, toDisplayText, traceDisplayName } from '../otlp/values';
 import { addAttributes, BLOOM_COLUMNS, BLOOM_WORDS, emptyBloom, mergeBloom, mergeStoredBloom, toStoredBloom } from './bloom';
 import type { BloomBits } from './bloom';
 import { cachedValue } from './bounded-cache';
@@ -319,7 +319,7 @@ export class TelemetryWriter {
 function addToDelta(delta: TraceDelta | undefined, span: SpanModel, startNs: bigint, endNs: bigint, userId: string | null): TraceDelta {
   const service = span.resource.serviceName;
   const isError = span.statusCode === STATUS_CODE_ERROR ? 1 : 0;
-  const root = span.parentSpanId === '' ? { spanId: span.spanId, service, name: span.name, userId } : null;
+  const root = span.parentSpanId === '' ? { spanId: span.spanId, service, name: traceDisplayName(span.name, span.attributes), userId } : null;
   if (!delta) {
     const bloom = emptyBloom();
     addAttributes(bloom, span.attributes);
