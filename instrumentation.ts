@@ -5,6 +5,8 @@
  * `REQUEST_CONTEXT_*` (see src/otel/configuration.ts).
  */
 export async function register(): Promise<void> {
+  // Exists only for bench/app.bench.ts: its uninstrumented baseline server registers nothing.
+  if (process.env.REQUEST_CONTEXT_BENCH_BASELINE === '1') return;
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { registerNode } = await import('./src/otel/register-node');
     try {

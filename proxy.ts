@@ -1,3 +1,4 @@
+import { NextResponse } from 'next/server';
 import type { NextRequest } from 'next/server';
 import { SESSION_COOKIE, verifySession } from './app/_auth/session';
 import { tryGetRequestContext } from './src/context';
@@ -10,6 +11,9 @@ import { forwardVerifiedUser } from './src/identity/proxy';
  */
 export function proxy(request: NextRequest) {
   const userId = verifySession(request.cookies.get(SESSION_COOKIE)?.value);
+  // Exists only for bench/app.bench.ts: its uninstrumented baseline keeps the app's own auth (any
+  // app has one) and skips the integration (no signed user header).
+  if (process.env.REQUEST_CONTEXT_BENCH_BASELINE === '1') return NextResponse.next();
   const response = forwardVerifiedUser(request, userId);
   // Demo only: shows what request context code inside the proxy sees. Before the proxy has
   // verified anyone it is anonymous, whatever `baggage` or user header the client sent.
