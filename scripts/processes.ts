@@ -47,21 +47,44 @@ export function freePort(): Promise<number> {
 
 export interface Service {
   child: ChildProcess;
-  /** Everything the process wrote to stdout, line by line. */
+  /** What the process wrote to stdout, line by line (the last `keepLines`; empty when ignored). */
   stdout: string[];
-  /** Everything it wrote to stderr. */
+  /** What it wrote to stderr (the last `keepLines`). */
   stderr: string[];
   /** Sends SIGTERM and resolves with the exit code (SIGKILL after `graceMillis`). */
   stop(graceMillis?: number): Promise<number | null>;
 }
 
+export interface ServiceOptions {
+  /** Also print every line with a `[label]` prefix. Default false. */
+  echo?: boolean;
+  /** Keep stdout (default) or send it to /dev/null, e.g. for a server under load. */
+  stdout?: 'capture' | 'ignore';
+  /** Lines kept per stream, the newest. Default: all. */
+  keepLines?: number;
+  /** Arguments for node itself, before the entry point (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** Start from a minimal environment (PATH, HOME, TMPDIR, LANG, TZ) instead of this process's. */
+  cleanEnv?: boolean;
+}
+
+const MINIMAL_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
+
 /**
  * Starts `node <args>` (tsx for .ts entry points, next for `next …`) with `env` added to this
- * process's environment. Output is captured; with `echo`, it is also printed with a `[label]` prefix.
+ * process's environment (or a minimal one). Output is read as it comes, so a chatty child never
+ * blocks on a full pipe.
  */
-export function startService(label: string, command: 'next' | 'tsx', args: string[], env: Record<string, string>, echo = false): Service {
+export function startService(label: string, command: 'next' | 'tsx', args: string[], env: Record<string, string>, options: ServiceOptions = {}): Service {
+  const { echo = false, stdout: stdoutMode = 'capture', keepLines = Infinity, nodeArgs = [], cleanEnv = false } = options;
   const bin = command === 'next' ? NEXT_BIN : TSX_BIN;
-  const child = spawn(process.execPath, [bin, ...args], { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Next.js's types make NODE_ENV a required key of ProcessEnv; a child's environment need not have it.
+  const base = (cleanEnv ? Object.fromEntries(MINIMAL_ENV.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]])) : process.env) as NodeJS.ProcessEnv;
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, bin, ...args], {
+    cwd: ROOT,
+    env: { ...base, NEXT_TELEMETRY_DISABLED: '1', ...env },
+    stdio: ['ignore', stdoutMode === 'capture' ? 'pipe' : 'ignore', 'pipe'],
+  });
   const stdout: string[] = [];
   const stderr: string[] = [];
   const collect = (sink: string[], stream: NodeJS.ReadableStream, print: (line: string) => void) => {
@@ -74,9 +97,10 @@ export function startService(label: string, command: 'next' | 'tsx', args: strin
         sink.push(line);
         if (echo) print(`[${label}] ${line}`);
       }
+      if (sink.length > keepLines) sink.splice(0, sink.length - keepLines);
     });
   };
-  collect(stdout, child.stdout!, console.log);
+  if (child.stdout) collect(stdout, child.stdout, console.log);
   collect(stderr, child.stderr!, console.error);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
   return {
@@ -92,6 +116,15 @@ export function startService(label: string, command: 'next' | 'tsx', args: strin
       return code;
     },
   };
+}
+
+/** Signs in through the demo's `POST /api/session` and returns the `cookie` header to send. */
+export async function signIn(baseUrl: string, userId: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+  if (!response.ok) throw new Error(`sign-in as ${userId} at ${baseUrl} failed: ${response.status} ${await response.text()}`);
+  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('session='));
+  if (!cookie) throw new Error(`sign-in at ${baseUrl} set no session cookie`);
+  return cookie.split(';')[0];
 }
 
 /** Polls `url` until it answers (any HTTP status) or `timeoutMillis` passes. */

@@ -23,11 +23,11 @@ async function stopAll(code: number): Promise<never> {
 
 async function main(): Promise<void> {
   buildIfStale();
-  const collector = startService('collector', 'tsx', ['collector/embedded/cli.ts', 'start'], {}, true);
+  const collector = startService('collector', 'tsx', ['collector/embedded/cli.ts', 'start'], {}, { echo: true });
   services.push(collector);
   await waitForHttp('http://127.0.0.1:16686/api/health', 30_000, collector);
 
-  const inventory = startService('inventory', 'tsx', ['scripts/inventory-service.ts'], { ...shared, INVENTORY_PORTS: '4100,4101' }, true);
+  const inventory = startService('inventory', 'tsx', ['scripts/inventory-service.ts'], { ...shared, INVENTORY_PORTS: '4100,4101' }, { echo: true });
   services.push(inventory);
   const app = startService('app', 'next', ['start', '-H', '127.0.0.1', '-p', appPort], {
     ...shared,
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     INVENTORY_URL: 'http://127.0.0.1:4100',
     OUTBOUND_OTHER_URL: 'http://127.0.0.1:4101',
     REQUEST_CONTEXT_PROPAGATE_TO: 'http://127.0.0.1:4100',
-  }, true);
+  }, { echo: true });
   services.push(app);
   await Promise.all([waitForHttp(`http://127.0.0.1:${appPort}/api/public/whoami`, 60_000, app), waitForHttp('http://127.0.0.1:4100/inventory', 30_000, inventory)]);
 

@@ -88,14 +88,7 @@ export function useStack(options: StackOptions = {}): () => Stack {
   };
 }
 
-/** Signs in through the demo's `POST /api/session` and returns the `cookie` header to send. */
-export async function signIn(baseUrl: string, userId: string): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
-  if (!response.ok) throw new Error(`sign-in as ${userId} failed: ${response.status} ${await response.text()}`);
-  const cookie = response.headers.getSetCookie().find((c) => c.startsWith('session='));
-  if (!cookie) throw new Error('sign-in set no session cookie');
-  return cookie.split(';')[0];
-}
+export { signIn } from '../../scripts/processes';
 
 export interface SeenContext {
   traceId: string;
