@@ -75,7 +75,7 @@ export class TelemetryWriter {
   private readonly writeSpansTransaction: (spans: readonly SpanModel[]) => WriteResult;
   private readonly writeLogsTransaction: (logs: readonly LogRecordModel[]) => WriteResult;
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(db: SqliteDatabase) {
     this.insertResource = db.prepare(
       'INSERT OR IGNORE INTO resources (key, service_name, attributes, dropped_attributes_count, schema_url) VALUES (?, ?, ?, ?, ?)',
     );
