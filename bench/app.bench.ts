@@ -58,7 +58,7 @@ export default async function appBench(): Promise<BenchRow[]> {
   const roundSeconds = positiveNumber('BENCH_APP_ROUND_SECONDS', quick ? 2 : 3, false);
   const profileDir = process.env.BENCH_APP_CPU_PROF ? resolve(process.env.BENCH_APP_CPU_PROF) : undefined;
 
-  buildIfStale(log);
+  buildIfStale('cache-components', log);
   const dir = mkdtempSync(join(tmpdir(), 'app-bench-'));
   const secret = randomBytes(32).toString('hex');
   let collector: ChildCollector | undefined;

@@ -4,7 +4,7 @@
  * the 150 ns budget (a fixed rate, not a measurement).
  */
 import { context } from '@opentelemetry/api';
-import { getRequestContext, runWithRequestContext } from '../src/context';
+import { getRequestContext, runWithRequestContext } from '../packages/next-request-context/src/index';
 import { comparePair } from './measure';
 import type { BenchRow } from './types';
 

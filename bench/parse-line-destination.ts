@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import type { LogAttributes, Logger as OtelLogger } from '@opentelemetry/api-logs';
-import { severityFromPinoLevel } from '../src/log/levels';
+import { severityFromPinoLevel } from '../packages/next-request-context/src/log/levels';
 
 /**
  * The alternative to src/log's metadata destination, for comparison only: re-parse every JSON

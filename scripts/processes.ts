@@ -1,6 +1,7 @@
 /**
- * Process helpers shared by `npm start` (scripts/start.ts) and the end-to-end tests: build the
- * demo when its sources changed, start a child process with labelled output, wait for a URL.
+ * Process helpers shared by `npm start` (scripts/start.ts), the end-to-end tests and the
+ * benchmarks: build the example app when its sources changed, start a child process with labelled
+ * output, wait for a URL.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -9,9 +10,25 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..');
+/** The example app: the library's first user, a workspace that imports it by package name. */
+export const APP_DIR = join(ROOT, 'examples', 'demo');
 const NEXT_BIN = join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 const TSX_BIN = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const BUILD_INPUTS = ['app', 'src', 'instrumentation.ts', 'proxy.ts', 'next.config.ts', 'package-lock.json', 'tsconfig.json'];
+/** What a build of the example depends on: its own sources and the library's build. */
+const BUILD_INPUTS = ['app', 'instrumentation.ts', 'proxy.ts', 'next.config.ts', 'tsconfig.json', '../../package-lock.json', '../../packages/next-request-context/dist'];
+
+/**
+ * The example's two builds: `cache-components` (`cacheComponents: true`, the default of new apps,
+ * into `.next`) and `classic` (off, into `.next-classic`; the only one with the edge Route Handler).
+ */
+export type AppMode = 'cache-components' | 'classic';
+
+/** Where a mode's build goes, and the environment that selects the mode (for `next build` and `next start` alike). */
+export function appMode(mode: AppMode): { distDir: string; env: Record<string, string> } {
+  return mode === 'classic'
+    ? { distDir: join(APP_DIR, '.next-classic'), env: { DEMO_CACHE_COMPONENTS: 'false' } }
+    : { distDir: join(APP_DIR, '.next'), env: { DEMO_CACHE_COMPONENTS: 'true' } };
+}
 
 function newestMtime(path: string): number {
   const stat = statSync(path);
@@ -21,15 +38,16 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** Runs `next build` unless `.next/BUILD_ID` is newer than every source of the app. */
-export function buildIfStale(log: (line: string) => void = console.log): void {
-  const buildId = join(ROOT, '.next', 'BUILD_ID');
+/** Runs `next build` for `mode` unless its `BUILD_ID` is newer than every input of the build. */
+export function buildIfStale(mode: AppMode = 'cache-components', log: (line: string) => void = console.log): void {
+  const { distDir, env } = appMode(mode);
+  const buildId = join(distDir, 'BUILD_ID');
   if (existsSync(buildId)) {
     const built = statSync(buildId).mtimeMs;
-    if (BUILD_INPUTS.every((input) => !existsSync(join(ROOT, input)) || newestMtime(join(ROOT, input)) < built)) return;
+    if (BUILD_INPUTS.every((input) => !existsSync(join(APP_DIR, input)) || newestMtime(join(APP_DIR, input)) < built)) return;
   }
-  log('building the demo app (next build)…');
-  const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  log(`building the example app (next build, ${mode})…`);
+  const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: APP_DIR, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env } });
   if (result.status !== 0) throw new Error(`next build failed (exit code ${result.status})`);
 }
 
@@ -66,22 +84,25 @@ export interface ServiceOptions {
   nodeArgs?: string[];
   /** Start from a minimal environment (PATH, HOME, TMPDIR, LANG, TZ) instead of this process's. */
   cleanEnv?: boolean;
+  /** Working directory. Default: the example app for `next`, the repository root for `tsx`. */
+  cwd?: string;
 }
 
 const MINIMAL_ENV = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'];
 
 /**
- * Starts `node <args>` (tsx for .ts entry points, next for `next …`) with `env` added to this
+ * Starts `node <args>` (through tsx for .ts entry points, next for `next …`, plain `node` for
+ * built JavaScript) with `env` added to this
  * process's environment (or a minimal one). Output is read as it comes, so a chatty child never
  * blocks on a full pipe.
  */
-export function startService(label: string, command: 'next' | 'tsx', args: string[], env: Record<string, string>, options: ServiceOptions = {}): Service {
-  const { echo = false, stdout: stdoutMode = 'capture', keepLines = Infinity, nodeArgs = [], cleanEnv = false } = options;
-  const bin = command === 'next' ? NEXT_BIN : TSX_BIN;
+export function startService(label: string, command: 'next' | 'tsx' | 'node', args: string[], env: Record<string, string>, options: ServiceOptions = {}): Service {
+  const { echo = false, stdout: stdoutMode = 'capture', keepLines = Infinity, nodeArgs = [], cleanEnv = false, cwd = command === 'next' ? APP_DIR : ROOT } = options;
+  const bin = { next: [NEXT_BIN], tsx: [TSX_BIN], node: [] }[command];
   // Next.js's types make NODE_ENV a required key of ProcessEnv; a child's environment need not have it.
   const base = (cleanEnv ? Object.fromEntries(MINIMAL_ENV.filter((name) => process.env[name] !== undefined).map((name) => [name, process.env[name]])) : process.env) as NodeJS.ProcessEnv;
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, bin, ...args], {
-    cwd: ROOT,
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...bin, ...args], {
+    cwd,
     env: { ...base, NEXT_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', stdoutMode === 'capture' ? 'pipe' : 'ignore', 'pipe'],
   });

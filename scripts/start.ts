@@ -23,11 +23,12 @@ async function stopAll(code: number): Promise<never> {
 
 async function main(): Promise<void> {
   buildIfStale();
-  const collector = startService('collector', 'tsx', ['collector/embedded/cli.ts', 'start'], {}, { echo: true });
+  // The built otel-local package, exactly what `npx otel-local start` runs in a user's app.
+  const collector = startService('collector', 'node', ['packages/otel-local/bin/otel-local.js', 'start'], {}, { echo: true });
   services.push(collector);
   await waitForHttp('http://127.0.0.1:16686/api/health', 30_000, collector);
 
-  const inventory = startService('inventory', 'tsx', ['scripts/inventory-service.ts'], { ...shared, INVENTORY_PORTS: '4100,4101' }, { echo: true });
+  const inventory = startService('inventory', 'tsx', ['examples/demo/scripts/inventory-service.ts'], { ...shared, INVENTORY_PORTS: '4100,4101' }, { echo: true });
   services.push(inventory);
   const app = startService('app', 'next', ['start', '-H', '127.0.0.1', '-p', appPort], {
     ...shared,

@@ -12,7 +12,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { AnyValue, KeyValue, LogRecordModel, ResourceModel, ScopeModel, SpanModel } from '../../collector/embedded/otlp/model';
+import type { AnyValue, KeyValue, LogRecordModel, ResourceModel, ScopeModel, SpanModel } from '../../packages/otel-local/src/otlp/model';
 
 export const SPANS_PER_TRACE = 10;
 export const LOGS_PER_TRACE = 3;

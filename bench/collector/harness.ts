@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
-const MAIN = fileURLToPath(new URL('../../collector/embedded/main.ts', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../packages/otel-local/src/main.ts', import.meta.url));
 
 export interface ChildCollector {
   otlpUrl: string;

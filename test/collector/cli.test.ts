@@ -13,10 +13,10 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import type { RunningCollector } from '../../collector/embedded/index';
+import type { RunningCollector } from '../../packages/otel-local/src/index';
 import { buildSampleLogs, buildSampleSpans, post, startTestCollector } from './helpers';
 
-const CLI = fileURLToPath(new URL('../../collector/embedded/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../packages/otel-local/src/cli.ts', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/otel-local.mjs', import.meta.url));
 
 let collector: RunningCollector;

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JsonLogsSerializer, JsonTraceSerializer, ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { decodeLogsRequestJson, decodeTraceRequestJson } from '../../collector/embedded/otlp/decode-json';
-import { decodeLogsRequestProto, decodeTraceRequestProto } from '../../collector/embedded/otlp/decode-proto';
-import { OtlpDecodeError } from '../../collector/embedded/otlp/normalize';
-import type { SpanModel } from '../../collector/embedded/otlp/model';
+import { decodeLogsRequestJson, decodeTraceRequestJson } from '../../packages/otel-local/src/otlp/decode-json';
+import { decodeLogsRequestProto, decodeTraceRequestProto } from '../../packages/otel-local/src/otlp/decode-proto';
+import { OtlpDecodeError } from '../../packages/otel-local/src/otlp/normalize';
+import type { SpanModel } from '../../packages/otel-local/src/otlp/model';
 import { BIG_INT_ATTRIBUTE, buildSampleLogs, buildSampleSpans, hrTimeToNanos } from './helpers';
 
 const spans = buildSampleSpans();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { traceDisplayName } from '../../collector/embedded/otlp/values';
+import { traceDisplayName } from '../../packages/otel-local/src/otlp/values';
 
 const attr = (key: string, value: string) => ({ key, value: { stringValue: value } });
 

@@ -10,8 +10,8 @@ import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } f
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { startCollector } from '../../collector/embedded/index';
-import type { CollectorOptions, RunningCollector } from '../../collector/embedded/index';
+import { startCollector } from '../../packages/otel-local/src/index';
+import type { CollectorOptions, RunningCollector } from '../../packages/otel-local/src/index';
 
 /** Starts a collector on ephemeral ports with an in-memory store and no age limit (fixture times are old). */
 export function startTestCollector(options: CollectorOptions = {}): Promise<RunningCollector> {

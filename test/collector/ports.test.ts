@@ -8,7 +8,7 @@ import type { RequestListener, Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { Server as TcpServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { ConfigError, PortInUseError, startCollector } from '../../collector/embedded/index';
+import { ConfigError, PortInUseError, startCollector } from '../../packages/otel-local/src/index';
 import { startTestCollector } from './helpers';
 
 async function holdPort(handler: RequestListener): Promise<{ server: Server; port: number }> {

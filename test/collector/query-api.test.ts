@@ -9,8 +9,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { VIEWER_CSP } from '../../collector/embedded/http/static';
-import type { RunningCollector } from '../../collector/embedded/index';
+import { VIEWER_CSP } from '../../packages/otel-local/src/http/static';
+import type { RunningCollector } from '../../packages/otel-local/src/index';
 import { getJson, post, startTestCollector } from './helpers';
 
 const FIXTURES = new URL('./fixtures/', import.meta.url);
@@ -382,7 +382,7 @@ describe('static viewer and routing', () => {
 
   it('the CSP forbids framing and every answer says nosniff', async () => {
     assert.match(VIEWER_CSP, /^default-src 'none'; script-src 'self'; .*; form-action 'none'; frame-ancestors 'none'$/);
-    const shipped = readFileSync(new URL('../../collector/embedded/viewer/index.html', import.meta.url), 'utf8');
+    const shipped = readFileSync(new URL('../../packages/otel-local/viewer/index.html', import.meta.url), 'utf8');
     const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(shipped)![1]!;
     assert.equal(`${meta}; frame-ancestors 'none'`, VIEWER_CSP, 'header = the page\'s meta policy + frame-ancestors');
     for (const path of ['/', '/logs', '/assets/app.js', '/assets/missing.js', '/api/health', '/api/nope', `/api/trace/${TRACE_A}`, '/api/v3/services', '/api/services']) {

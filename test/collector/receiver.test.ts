@@ -11,8 +11,8 @@ import type { ExportResult } from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import type { RunningCollector } from '../../collector/embedded/index';
-import { ProtoWriter } from '../../collector/embedded/protobuf/wire';
+import type { RunningCollector } from '../../packages/otel-local/src/index';
+import { ProtoWriter } from '../../packages/otel-local/src/protobuf/wire';
 import { BIG_INT_ATTRIBUTE, buildSampleLogs, buildSampleSpans, getJson, hrTimeToNanos, post, startTestCollector } from './helpers';
 
 type Compression = NonNullable<NonNullable<ConstructorParameters<typeof OTLPTraceExporter>[0]>['compression']>;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { StoreSchemaError } from '../../collector/embedded/index';
+import { StoreSchemaError } from '../../packages/otel-local/src/index';
 import { getJson, post, startTestCollector } from './helpers';
 
 const HOUR_MS = 3_600_000;

@@ -1,23 +1,31 @@
-/** HTTP helpers for the demo app's entry points, as the end-to-end tests call them. */
+/** HTTP helpers for the example app's entry points, as the end-to-end tests call them. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../../scripts/processes';
+import { appMode } from '../../scripts/processes';
+import type { AppMode } from '../../scripts/processes';
 import { deepestContext } from './harness';
 import type { SeenContext } from './harness';
 
 export type EntryPoint = 'nested' | 'streaming' | 'route' | 'action' | 'edge' | 'cached';
-export const ENTRY_POINTS: EntryPoint[] = ['nested', 'streaming', 'route', 'action', 'edge', 'cached'];
+/** Entry points of the Cache Components build (the default): the edge route needs Cache Components off. */
+export const ENTRY_POINTS: EntryPoint[] = ['nested', 'streaming', 'route', 'action', 'cached'];
+/** Entry points of each build of the example. */
+export const ENTRY_POINTS_BY_MODE: Record<AppMode, EntryPoint[]> = { 'cache-components': ENTRY_POINTS, classic: [...ENTRY_POINTS, 'edge'] };
 
-let actionId: string | undefined;
+/** The build each running server was started from (by base URL), for its Server Action ids. */
+const modeOfServer = new Map<string, AppMode>();
 
-/** The id Next.js gave `whoAmIAction`, from the build's server reference manifest. */
-function whoAmIActionId(): string {
-  if (actionId) return actionId;
-  const manifest = JSON.parse(readFileSync(join(ROOT, '.next', 'server', 'server-reference-manifest.json'), 'utf8')) as {
-    node: Record<string, { exportedName?: string }>;
-  };
-  actionId = Object.entries(manifest.node).find(([, entry]) => entry.exportedName === 'whoAmIAction')?.[0];
-  if (!actionId) throw new Error('whoAmIAction is not in .next/server/server-reference-manifest.json');
+/** Records which build the server at `baseUrl` runs, so Server Actions are called with that build's ids. */
+export function registerServer(baseUrl: string, mode: AppMode): void {
+  modeOfServer.set(baseUrl, mode);
+}
+
+/** The id Next.js gave `whoAmIAction` in `mode`'s build, from its server reference manifest. */
+function whoAmIActionId(mode: AppMode): string {
+  const path = join(appMode(mode).distDir, 'server', 'server-reference-manifest.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as { node: Record<string, { exportedName?: string }> };
+  const actionId = Object.entries(manifest.node).find(([, entry]) => entry.exportedName === 'whoAmIAction')?.[0];
+  if (!actionId) throw new Error(`whoAmIAction is not in ${path}`);
   return actionId;
 }
 
@@ -51,7 +59,7 @@ export async function callEntryPoint(baseUrl: string, entry: EntryPoint, cookie?
       const response = await expectOk(
         await fetch(`${baseUrl}/action`, {
           method: 'POST',
-          headers: { ...headers, 'next-action': whoAmIActionId(), 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component' },
+          headers: { ...headers, 'next-action': whoAmIActionId(modeOfServer.get(baseUrl) ?? 'cache-components'), 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component' },
           body: '[null]',
         }),
         entry,

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ENTRY_POINTS, callEntryPoint } from './client';
+import { ENTRY_POINTS_BY_MODE, callEntryPoint } from './client';
 import { roots, signIn, useStack, waitForTrace } from './harness';
 import type { StoredTrace } from './harness';
 
@@ -17,10 +17,10 @@ const LOGGING: Record<string, string> = {
   action: 'server action called',
 };
 
-describe('entry points end to end', () => {
-  const stack = useStack();
+for (const mode of ['cache-components', 'classic'] as const) describe(`entry points end to end (${mode})`, () => {
+  const stack = useStack({ mode });
 
-  for (const entry of ENTRY_POINTS) {
+  for (const entry of ENTRY_POINTS_BY_MODE[mode]) {
     it(`${entry}: own trace id and user id, one trace with one root, logs found by trace id`, async () => {
       const userId = `user-${entry}-${Math.random().toString(36).slice(2, 8)}`;
       const cookie = await signIn(stack().baseUrl, userId);
@@ -82,7 +82,8 @@ describe('entry points end to end', () => {
     assert.equal(bob[1], '');
   });
 
-  it('ISR regeneration triggered by a signed-in user never bakes that user into the shared page', async () => {
+  // The 'use cache' page exists in the Cache Components build only ('use cache' refuses edge routes).
+  if (mode === 'cache-components') it('ISR regeneration triggered by a signed-in user never bakes that user into the shared page', async () => {
     const cookie = await signIn(stack().baseUrl, 'isr-alice');
     const page = async () => {
       const html = await (await fetch(`${stack().baseUrl}/isr`, { headers: { cookie } })).text();
@@ -124,9 +125,9 @@ describe('entry points end to end', () => {
     assert.equal(roots(trace)[0].serviceName, 'demo-app');
   });
 
-  it('exports every span once and prints no telemetry warnings (nodejs and edge)', async () => {
+  it('exports every span once and prints no telemetry warnings', async () => {
     const cookie = await signIn(stack().baseUrl, 'once-user');
-    const { traceId } = await callEntryPoint(stack().baseUrl, 'edge', cookie);
+    const { traceId } = await callEntryPoint(stack().baseUrl, mode === 'classic' ? 'edge' : 'route', cookie);
     await waitForTrace(stack().queryUrl, traceId, (t) => roots(t).length === 1);
     const health = (await (await fetch(`${stack().queryUrl}/api/health`)).json()) as { stats: { spansDuplicate: number; spansStored: number } };
     assert.ok(health.stats.spansStored > 0);

@@ -7,9 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { startCollector } from '../../collector/embedded/index';
-import { ROOT, buildIfStale, freePort, startService, waitForHttp } from '../../scripts/processes';
-import type { Service } from '../../scripts/processes';
+import { startCollector } from '../../packages/otel-local/src/index';
+import { appMode, buildIfStale, freePort, startService, waitForHttp } from '../../scripts/processes';
+import type { AppMode, Service } from '../../scripts/processes';
+import { registerServer } from './client';
 
 export interface Stack {
   baseUrl: string;
@@ -25,14 +26,17 @@ export interface Stack {
 export interface StackOptions {
   /** Extra environment for the Next.js server. */
   env?: Record<string, string>;
+  /** Which build of the example to run. Default `cache-components`. */
+  mode?: AppMode;
 }
 
 export const TEST_SECRET = randomBytes(32).toString('hex');
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  buildIfStale();
+  const mode = options.mode ?? 'cache-components';
+  buildIfStale(mode);
   // unstable_cache entries persist on disk between runs; every stack starts from an empty cache.
-  rmSync(join(ROOT, '.next', 'cache', 'fetch-cache'), { recursive: true, force: true });
+  rmSync(join(appMode(mode).distDir, 'cache', 'fetch-cache'), { recursive: true, force: true });
   const collector = await startCollector({ host: '127.0.0.1', otlpPort: 0, queryPort: 0, dbPath: ':memory:' });
   const [inventoryPort, otherPort, appPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
@@ -44,16 +48,18 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     OTEL_BLRP_SCHEDULE_DELAY: '100',
     LOG_LEVEL: 'info',
   };
-  const inventory = startService('inventory', 'tsx', ['scripts/inventory-service.ts'], { ...common, INVENTORY_PORTS: `${inventoryPort},${otherPort}` });
+  const inventory = startService('inventory', 'tsx', ['examples/demo/scripts/inventory-service.ts'], { ...common, INVENTORY_PORTS: `${inventoryPort},${otherPort}` });
   const next = startService('next', 'next', ['start', '-H', '127.0.0.1', '-p', String(appPort)], {
     ...common,
     OTEL_SERVICE_NAME: 'demo-app',
     INVENTORY_URL: inventoryUrl,
     OUTBOUND_OTHER_URL: otherUrl,
     REQUEST_CONTEXT_PROPAGATE_TO: inventoryUrl,
+    ...appMode(mode).env,
     ...options.env,
   });
   const baseUrl = `http://127.0.0.1:${appPort}`;
+  registerServer(baseUrl, mode);
   await Promise.all([waitForHttp(`${baseUrl}/api/public/whoami`, 60_000, next), waitForHttp(`${inventoryUrl}/inventory`, 30_000, inventory)]);
   return {
     baseUrl,

@@ -7,21 +7,24 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { startCollector } from '../../collector/embedded/index';
-import { buildIfStale, freePort, startService, waitForHttp } from '../../scripts/processes';
-import { callEntryPoint } from './client';
+import { startCollector } from '../../packages/otel-local/src/index';
+import { appMode, buildIfStale, freePort, startService, waitForHttp } from '../../scripts/processes';
+import { callEntryPoint, registerServer } from './client';
 import { TEST_SECRET, roots, signIn, waitForTrace } from './harness';
 
+/** Starts the example's classic build (Cache Components off), the one with the edge route as well. */
 async function startNext(env: Record<string, string>) {
   const port = await freePort();
-  const service = startService('next', 'next', ['start', '-H', '127.0.0.1', '-p', String(port)], { REQUEST_CONTEXT_SECRET: TEST_SECRET, OTEL_SERVICE_NAME: 'demo-app', ...env });
-  return { service, baseUrl: `http://127.0.0.1:${port}` };
+  const service = startService('next', 'next', ['start', '-H', '127.0.0.1', '-p', String(port)], { REQUEST_CONTEXT_SECRET: TEST_SECRET, OTEL_SERVICE_NAME: 'demo-app', ...appMode('classic').env, ...env });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  registerServer(baseUrl, 'classic');
+  return { service, baseUrl };
 }
 
 describe('server lifecycle', () => {
   let collector: Awaited<ReturnType<typeof startCollector>>;
   before(async () => {
-    buildIfStale();
+    buildIfStale('classic');
     collector = await startCollector({ host: '127.0.0.1', otlpPort: 0, queryPort: 0, dbPath: ':memory:' });
   });
   after(async () => {

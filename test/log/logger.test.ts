@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { TraceFlags, context, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
-import { runWithRequestContext } from '../../src/context/run';
-import { createLogger } from '../../src/log/logger';
-import { correlationFor } from '../../src/log/correlation';
+import { runWithRequestContext } from '../../packages/next-request-context/src/context/run';
+import { createLogger } from '../../packages/next-request-context/src/log/logger';
+import { correlationFor } from '../../packages/next-request-context/src/log/correlation';
 import { capturingLogger, lineCollector } from './helpers/capture';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -101,8 +101,8 @@ describe('logger: level', () => {
 
   it('fails fast on an unknown LOG_LEVEL, naming the value and the choices', () => {
     assert.throws(() => createLogger({ destination: lineCollector(), env: { LOG_LEVEL: 'verbose' } }), {
-      name: 'TypeError',
-      message: 'LOG_LEVEL is not a pino level (actual: verbose), expected one of trace, debug, info, warn, error, fatal, silent',
+      name: 'ConfigurationError',
+      message: 'LOG_LEVEL is invalid (actual: "verbose"), expected one of trace, debug, info, warn, error, fatal, silent',
     });
   });
 });

@@ -4,9 +4,9 @@ import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
-import { runWithRequestContext } from '../../src/context/run';
-import { createLogger } from '../../src/log/logger';
-import { createLogPipeline } from '../../src/log/pipeline';
+import { runWithRequestContext } from '../../packages/next-request-context/src/context/run';
+import { createLogger } from '../../packages/next-request-context/src/log/logger';
+import { createLogPipeline } from '../../packages/next-request-context/src/log/pipeline';
 import { startLogSink } from './helpers/log-sink';
 import type { LogSink } from './helpers/log-sink';
 

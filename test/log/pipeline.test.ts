@@ -7,12 +7,12 @@ import type { ExportResult } from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { runWithRequestContext } from '../../src/context/run';
-import { createLogger } from '../../src/log/logger';
-import { createLogPipeline } from '../../src/log/pipeline';
-import type { LogPipeline } from '../../src/log/pipeline';
-import type { LogPipelineOptions } from '../../src/log/pipeline-config';
-import { getLogPipelineStats } from '../../src/log/pipeline-stats';
+import { runWithRequestContext } from '../../packages/next-request-context/src/context/run';
+import { createLogger } from '../../packages/next-request-context/src/log/logger';
+import { createLogPipeline } from '../../packages/next-request-context/src/log/pipeline';
+import type { LogPipeline } from '../../packages/next-request-context/src/log/pipeline';
+import type { LogPipelineOptions } from '../../packages/next-request-context/src/log/pipeline-config';
+import { getLogPipelineStats } from '../../packages/next-request-context/src/log/pipeline-stats';
 import { startOtlpReceiver } from './helpers/otlp-receiver';
 import type { OtlpReceiver } from './helpers/otlp-receiver';
 import { timed, waitFor } from './helpers/wait';
@@ -243,13 +243,14 @@ describe('log pipeline configuration', () => {
 
   it('fails fast on invalid values with what is wrong, the actual value and what is expected', () => {
     assert.throws(() => createLogPipeline({ exporter, env: { OTEL_BLRP_MAX_QUEUE_SIZE: '20k' } }), {
-      name: 'RangeError',
-      message: 'OTEL_BLRP_MAX_QUEUE_SIZE must be a positive integer (actual: 20k), expected an integer from 1 to 9007199254740991',
+      name: 'ConfigurationError',
+      message: 'OTEL_BLRP_MAX_QUEUE_SIZE is invalid (actual: "20k"), expected a whole number from 1 to 9007199254740991',
     });
-    assert.throws(() => createLogPipeline({ exporter, maxExportBatchSize: 0, env: {} }), /^RangeError: maxExportBatchSize must be a positive integer \(actual: 0\)/);
+    assert.throws(() => createLogPipeline({ exporter, maxExportBatchSize: 0, env: {} }), /^ConfigurationError: maxExportBatchSize is invalid \(actual: 0\), expected a whole number from 1/);
+    assert.throws(() => createLogPipeline({ exporter, maxConcurrentExports: 31, env: {} }), /^ConfigurationError: maxConcurrentExports is invalid \(actual: 31\), expected a whole number from 1 to 30$/);
     assert.throws(
       () => createLogPipeline({ exporter, env: { OTEL_BLRP_MAX_QUEUE_SIZE: '100', OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '500' } }),
-      { message: /^maxExportBatchSize is larger than maxQueueSize \(actual: 500 > 100\), expected/ },
+      { message: /^maxExportBatchSize is invalid \(actual: 500, larger than maxQueueSize 100\), expected a batch size no larger than the queue/ },
     );
   });
 

@@ -9,7 +9,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { DEFAULTS } from '../../src/otel/configuration';
+import { DEFAULTS } from '../../packages/next-request-context/src/settings/configuration';
 import {
   COLLECTOR_COMPONENTS,
   JAEGER_COMPONENTS,

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 // Node process has to provide it before the first Next.js module loads.
 (globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage = AsyncLocalStorage;
 const { workUnitAsyncStorage } = await import('next/dist/server/app-render/work-unit-async-storage.external');
-const { RequestContextUnavailableError, getRequestContext, runWithRequestContext, tryGetRequestContext } = await import('../../src/context');
+const { RequestContextUnavailableError, getRequestContext, runWithRequestContext, tryGetRequestContext } = await import('../../packages/next-request-context/src/index');
 
 function inUnit<T>(type: string, fn: () => T): T {
   return workUnitAsyncStorage.run({ type } as never, fn);

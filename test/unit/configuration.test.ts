@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULTS, resolveConfiguration } from '../../src/otel/configuration';
-import { originPatterns } from '../../src/otel/origin-patterns';
+import { DEFAULTS, resolveConfiguration } from '../../packages/next-request-context/src/settings/configuration';
+import { originPatterns } from '../../packages/next-request-context/src/otel/origin-patterns';
 
 describe('resolveConfiguration', () => {
   it('defaults without environment', () => {
@@ -43,7 +43,7 @@ describe('resolveConfiguration', () => {
     [{ OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1.5' }, /OTEL_TRACES_SAMPLER_ARG is invalid \(actual: "1.5"\), expected a ratio between 0 and 1/],
     [{ REQUEST_CONTEXT_PROPAGATE_TO: 'http://api.example.com/v1' }, /REQUEST_CONTEXT_PROPAGATE_TO is invalid \(actual: "http:\/\/api.example.com\/v1"\), expected an origin only/],
     [{ REQUEST_CONTEXT_PROPAGATE_TO: 'http://user:pw@api.example.com' }, /expected an origin only/],
-    [{ OTEL_BSP_MAX_QUEUE_SIZE: 'abc' }, /OTEL_BSP_MAX_QUEUE_SIZE is invalid \(actual: "abc"\), expected a positive whole number/],
+    [{ OTEL_BSP_MAX_QUEUE_SIZE: 'abc' }, /OTEL_BSP_MAX_QUEUE_SIZE is invalid \(actual: "abc"\), expected a whole number from 1 to \d+/],
     [{ OTEL_EXPORTER_OTLP_TIMEOUT: '-5' }, /OTEL_EXPORTER_OTLP_TIMEOUT is invalid/],
     [{ REQUEST_CONTEXT_SHUTDOWN_TIMEOUT_MS: 'soon' }, /REQUEST_CONTEXT_SHUTDOWN_TIMEOUT_MS is invalid \(actual: "soon"\), expected whole milliseconds/],
   ];
@@ -82,7 +82,8 @@ describe('originPatterns (edge fetch allow-list)', () => {
 });
 
 describe('OTLP endpoint helpers', async () => {
-  const { signalHeaders, signalUrl, withExportEnabled } = await import('../../src/otel/otlp-endpoint');
+  const { signalHeaders, signalUrl } = await import('../../packages/next-request-context/src/otel/otlp-endpoint');
+  const { withEnvHidden } = await import('../../packages/next-request-context/src/process/env');
 
   it('appends the signal path, unless the signal has its own endpoint', () => {
     assert.equal(signalUrl({ endpoint: 'http://c:4318/' }, 'traces', {}), 'http://c:4318/v1/traces');
@@ -96,7 +97,7 @@ describe('OTLP endpoint helpers', async () => {
   it('hides OTEL_SDK_DISABLED while the SDK starts and restores it', () => {
     process.env.OTEL_SDK_DISABLED = 'false';
     try {
-      assert.equal(withExportEnabled(() => process.env.OTEL_SDK_DISABLED), undefined);
+      assert.equal(withEnvHidden('OTEL_SDK_DISABLED', () => process.env.OTEL_SDK_DISABLED), undefined);
       assert.equal(process.env.OTEL_SDK_DISABLED, 'false');
     } finally {
       delete process.env.OTEL_SDK_DISABLED;

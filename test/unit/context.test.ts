@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { context, propagation, trace } from '@opentelemetry/api';
-import { RequestContextUnavailableError, getRequestContext, runWithRequestContext, tryGetRequestContext } from '../../src/context';
+import { RequestContextUnavailableError, getRequestContext, runWithRequestContext, tryGetRequestContext } from '../../packages/next-request-context/src/index';
 
 // A service layer written like the demo's: it takes no user argument and asks the context.
 async function loadOrders(): Promise<{ userId: string | undefined; traceId: string }> {

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ROOT_CONTEXT, defaultTextMapGetter, propagation } from '@opentelemetry/api';
-import { REQUEST_SCOPE_KEY } from '../../src/context/keys';
-import { readSigningSecret } from '../../src/identity/secret';
-import { createHmacSha256, sha256 } from '../../src/identity/sha256';
-import { TrustedUserPropagator } from '../../src/identity/trusted-user-propagator';
-import { MAX_AGE_SECONDS, USER_HEADER, createUserTokenCodec } from '../../src/identity/user-token';
+import { isRequestScope } from '../../packages/next-request-context/src/context/scope';
+import { readSigningSecret } from '../../packages/next-request-context/src/identity/secret';
+import { createHmacSha256, sha256 } from '../../packages/next-request-context/src/identity/sha256';
+import { TrustedUserPropagator } from '../../packages/next-request-context/src/identity/trusted-user-propagator';
+import { MAX_AGE_SECONDS, USER_HEADER, createUserTokenCodec } from '../../packages/next-request-context/src/identity/user-token';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 
 const SECRET = 's'.repeat(40);
@@ -69,7 +69,7 @@ describe('TrustedUserPropagator', () => {
   it('ignores inbound baggage entirely but marks the context as a request', () => {
     const ctx = propagator.extract(ROOT_CONTEXT, { baggage: 'user.id=admin', traceparent: TRACEPARENT }, defaultTextMapGetter);
     assert.equal(userOf(ctx), undefined);
-    assert.equal(ctx.getValue(REQUEST_SCOPE_KEY), true);
+    assert.equal(isRequestScope(ctx), true);
   });
 
   it('accepts the signed header of the proxy and drops an existing user entry otherwise', () => {

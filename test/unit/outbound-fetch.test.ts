@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { propagation } from '@opentelemetry/api';
-import { runWithRequestContext } from '../../src/context';
-import { installOutboundPropagation } from '../../src/otel/outbound-fetch';
+import { runWithRequestContext } from '../../packages/next-request-context/src/index';
+import { installOutboundPropagation } from '../../packages/next-request-context/src/otel/outbound-fetch';
 
 describe('installOutboundPropagation', () => {
   const seen: Array<{ url: string; traceparent: string | null }> = [];

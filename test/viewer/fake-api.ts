@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { defaultData, type LogRecord, type Span } from './fixtures';
 
-export const VIEWER_DIR = fileURLToPath(new URL('../../collector/embedded/viewer/', import.meta.url));
+export const VIEWER_DIR = fileURLToPath(new URL('../../packages/otel-local/viewer', import.meta.url));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

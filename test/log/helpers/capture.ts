@@ -1,7 +1,7 @@
 import { LoggerProvider, InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { Logger } from 'pino';
-import { createLogger } from '../../../src/log/logger';
-import type { CreateLoggerOptions } from '../../../src/log/logger';
+import { createLogger } from '../../../packages/next-request-context/src/log/logger';
+import type { CreateLoggerOptions } from '../../../packages/next-request-context/src/log/logger';
 
 /** A pino destination that keeps every line, parsed. */
 export function lineCollector(): { write(line: string): void; lines: Record<string, unknown>[] } {

@@ -23,7 +23,7 @@ export interface LogSink {
   close(): Promise<void>;
 }
 
-const COLLECTOR_ENTRY = fileURLToPath(new URL('../../../collector/embedded/index.ts', import.meta.url));
+const COLLECTOR_ENTRY = fileURLToPath(new URL('../../../packages/otel-local/src/index.ts', import.meta.url));
 
 /** What this test relies on from the colleague's collector (collector/embedded/API.md). */
 interface EmbeddedCollector {

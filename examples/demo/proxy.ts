@@ -1,0 +1,22 @@
+import type { NextRequest } from 'next/server';
+import { forwardVerifiedUser, tryGetRequestContext } from 'next-request-context';
+import { SESSION_COOKIE, verifySession } from './app/_auth/session';
+
+/**
+ * The app's auth gate. It verifies the session with the app's own auth and hands the verified
+ * user id to the request context; nothing a client sends (cookies it made up, `baggage`, a copied
+ * user header) can set it.
+ */
+export function proxy(request: NextRequest) {
+  const userId = verifySession(request.cookies.get(SESSION_COOKIE)?.value);
+  const response = forwardVerifiedUser(request, userId);
+  // Demo only: shows what request context code inside the proxy sees. Before the proxy has
+  // verified anyone it is anonymous, whatever `baggage` or user header the client sent.
+  response.headers.set('x-demo-proxy-saw-user', tryGetRequestContext()?.userId ?? '(anonymous)');
+  return response;
+}
+
+export const config = {
+  // /api/public/* is deliberately outside the matcher: requests there are always anonymous.
+  matcher: ['/((?!api/public|_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|jpg|jpeg|gif|webp|ico|txt|xml)$).*)'],
+};

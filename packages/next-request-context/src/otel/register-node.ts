@@ -1,0 +1,68 @@
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createLogPipeline } from '../log/pipeline.js';
+import { getUserTokenCodec } from '../identity/codec.js';
+import { flushOnExit } from '../process/exit.js';
+import { withEnvHidden } from '../process/env.js';
+import { resolveConfiguration } from '../settings/configuration.js';
+import type { Configuration } from '../settings/configuration.js';
+import { createLogExporter, createSpanExporter } from './exporters.js';
+import { installOutboundPropagation } from './outbound-fetch.js';
+import { createPropagator } from './propagator.js';
+import { registerContextOnly } from './register-context-only.js';
+import { UserIdSpanProcessor } from './user-span-processor.js';
+
+const REGISTERED = Symbol.for('next-request-context.registered');
+
+/** Span batching defaults, larger than the SDK's (2048 queued): a busy app ends many spans a second. */
+function spanBatchOptions() {
+  const fromEnv = (name: string, fallback: number) => (process.env[name]?.trim() ? undefined : fallback);
+  return {
+    maxQueueSize: fromEnv('OTEL_BSP_MAX_QUEUE_SIZE', 16_384),
+    maxExportBatchSize: fromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 1024),
+    scheduledDelayMillis: fromEnv('OTEL_BSP_SCHEDULE_DELAY', 1000),
+  };
+}
+
+/**
+ * Boots OpenTelemetry in the Next.js nodejs runtime; call it from `register()` in
+ * `instrumentation.ts`. Sets up, in this order of importance:
+ * - the AsyncLocalStorage context manager and the trusted propagator (always, even with
+ *   `OTEL_SDK_DISABLED=true`, because request context depends on them);
+ * - `@opentelemetry/sdk-node` with OTLP/HTTP span and log exporters and the bounded log pipeline;
+ * - `traceparent` on server-side `fetch` to allow-listed origins;
+ * - a bounded flush on SIGTERM/SIGINT.
+ *
+ * Calling it again is a no-op. Invalid configuration throws a `ConfigurationError` here, at startup.
+ */
+export function registerNode(overrides: Partial<Configuration> = {}): Configuration {
+  const config = resolveConfiguration(overrides);
+  getUserTokenCodec(); // a missing or weak REQUEST_CONTEXT_SECRET fails now, not in the first request
+  const state = globalThis as { [REGISTERED]?: Configuration };
+  if (state[REGISTERED]) return state[REGISTERED];
+  state[REGISTERED] = config;
+
+  const propagator = createPropagator(config);
+  if (config.exportDisabled) {
+    registerContextOnly(propagator);
+  } else {
+    const logPipeline = createLogPipeline({ exporter: createLogExporter(config) });
+    const spanProcessor = new BatchSpanProcessor(createSpanExporter(config), spanBatchOptions());
+    const sdk = new NodeSDK({
+      serviceName: config.serviceName,
+      contextManager: new AsyncLocalStorageContextManager(),
+      textMapPropagator: propagator,
+      spanProcessors: [new UserIdSpanProcessor(), spanProcessor],
+      logRecordProcessors: [logPipeline],
+      // NodeSDK would otherwise start an OTLP metrics exporter nobody asked for; metrics follow
+      // only an explicit OTEL_METRICS_EXPORTER.
+      metricReaders: process.env.OTEL_METRICS_EXPORTER?.trim() ? undefined : [],
+      instrumentations: [],
+    });
+    withEnvHidden('OTEL_SDK_DISABLED', () => sdk.start());
+    flushOnExit(() => Promise.allSettled([spanProcessor.forceFlush(), logPipeline.forceFlush()]), config.shutdownTimeoutMillis);
+  }
+  installOutboundPropagation(config.propagateTraceTo);
+  return config;
+}

@@ -1,0 +1,139 @@
+/**
+ * Collector options: programmatic ({@link CollectorOptions}) and from environment variables
+ * ({@link optionsFromEnv}), validated up front so a bad setting fails fast with
+ * "what is wrong (actual: x), expected y".
+ */
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_DB_PATH, DEFAULT_HOST, DEFAULT_OTLP_PORT, DEFAULT_QUERY_PORT } from './constants.js';
+import type { RetentionLimits } from './store/retention.js';
+
+/** Options of {@link startCollector}. Every field is optional. */
+export interface CollectorOptions {
+  /** Interface to bind both listeners to (default 127.0.0.1). */
+  host?: string;
+  /** OTLP/HTTP receiver port (default 4318; 0 = ephemeral). */
+  otlpPort?: number;
+  /** Query API + viewer port (default 16686; 0 = ephemeral). */
+  queryPort?: number;
+  /** SQLite file (default `.data/telemetry.sqlite`; `:memory:` for a throwaway store). */
+  dbPath?: string;
+  /** Retention limits; 0 disables a limit. Defaults: 72 h, 2,000,000 spans, 2048 MiB. */
+  retention?: RetentionLimits & {
+    /** How often the periodic prune runs (default 60 s). */
+    pruneIntervalMs?: number;
+  };
+  /** Largest OTLP body after decompression (default 16 MiB). */
+  maxBodyBytes?: number;
+  /** OTLP requests processed concurrently before answering 503 (default 32). */
+  maxConcurrentRequests?: number;
+  /** Folder of the static web viewer (default: the package's `viewer/`). */
+  viewerDir?: string;
+  /** Where diagnostics go (default: stderr). */
+  log?: (message: string) => void;
+}
+
+/** {@link CollectorOptions} with defaults applied and values validated. */
+export interface ResolvedOptions {
+  host: string;
+  otlpPort: number;
+  queryPort: number;
+  dbPath: string;
+  retention: Required<RetentionLimits> & { pruneIntervalMs: number };
+  maxBodyBytes: number;
+  maxConcurrentRequests: number;
+  viewerDir: string;
+  log: (message: string) => void;
+}
+
+/** A setting is invalid. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_RETENTION = { maxAgeHours: 72, maxSpans: 2_000_000, maxDbMb: 2048, pruneIntervalMs: 60_000 } as const;
+const MIB = 1024 * 1024;
+
+/** Applies defaults and validates. Throws {@link ConfigError}. */
+export function resolveOptions(options: CollectorOptions = {}): ResolvedOptions {
+  const retention = { ...DEFAULT_RETENTION, ...options.retention };
+  const resolved: ResolvedOptions = {
+    host: options.host ?? DEFAULT_HOST,
+    otlpPort: options.otlpPort ?? DEFAULT_OTLP_PORT,
+    queryPort: options.queryPort ?? DEFAULT_QUERY_PORT,
+    dbPath: options.dbPath ?? DEFAULT_DB_PATH,
+    retention: {
+      maxAgeHours: retention.maxAgeHours ?? 0,
+      maxSpans: retention.maxSpans ?? 0,
+      maxDbMb: retention.maxDbMb ?? 0,
+      pruneIntervalMs: retention.pruneIntervalMs,
+    },
+    maxBodyBytes: options.maxBodyBytes ?? 16 * MIB,
+    maxConcurrentRequests: options.maxConcurrentRequests ?? 32,
+    viewerDir: options.viewerDir ?? fileURLToPath(new URL('../viewer', import.meta.url)),
+    log: options.log ?? ((message) => process.stderr.write(`${message}\n`)),
+  };
+  checkPort('otlpPort', resolved.otlpPort);
+  checkPort('queryPort', resolved.queryPort);
+  if (resolved.otlpPort !== 0 && resolved.otlpPort === resolved.queryPort) {
+    throw new ConfigError(`otlpPort and queryPort must differ (actual: both ${resolved.otlpPort}), expected two different ports`);
+  }
+  if (!resolved.host) throw new ConfigError('host must not be empty (actual: ""), expected an interface address such as 127.0.0.1');
+  if (!resolved.dbPath) throw new ConfigError('dbPath must not be empty (actual: ""), expected a file path or :memory:');
+  checkNumber('retention.maxAgeHours', resolved.retention.maxAgeHours, 0, 24 * 365 * 10);
+  checkNumber('retention.maxSpans', resolved.retention.maxSpans, 0, Number.MAX_SAFE_INTEGER, true);
+  checkNumber('retention.maxDbMb', resolved.retention.maxDbMb, 0, 1024 * 1024);
+  checkNumber('retention.pruneIntervalMs', resolved.retention.pruneIntervalMs, 10, 24 * 3_600_000);
+  checkNumber('maxBodyBytes', resolved.maxBodyBytes, 1, 1024 * MIB, true);
+  checkNumber('maxConcurrentRequests', resolved.maxConcurrentRequests, 1, 10_000, true);
+  return resolved;
+}
+
+/**
+ * Reads options from the environment: COLLECTOR_HOST, COLLECTOR_OTLP_PORT, COLLECTOR_QUERY_PORT,
+ * COLLECTOR_DB, COLLECTOR_RETENTION_HOURS, COLLECTOR_MAX_SPANS, COLLECTOR_MAX_DB_MB, COLLECTOR_MAX_BODY_MB.
+ */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): CollectorOptions {
+  const number = (name: string) => {
+    const text = env[name];
+    if (text === undefined || text.trim() === '') return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value)) throw new ConfigError(`${name} must be a number (actual: ${JSON.stringify(text)}), expected e.g. ${name}=72`);
+    return value;
+  };
+  const options: CollectorOptions = { retention: {} };
+  if (env.COLLECTOR_HOST) options.host = env.COLLECTOR_HOST;
+  if (env.COLLECTOR_DB) options.dbPath = env.COLLECTOR_DB;
+  options.otlpPort = number('COLLECTOR_OTLP_PORT');
+  options.queryPort = number('COLLECTOR_QUERY_PORT');
+  options.retention!.maxAgeHours = number('COLLECTOR_RETENTION_HOURS');
+  options.retention!.maxSpans = number('COLLECTOR_MAX_SPANS');
+  options.retention!.maxDbMb = number('COLLECTOR_MAX_DB_MB');
+  const maxBodyMb = number('COLLECTOR_MAX_BODY_MB');
+  if (maxBodyMb !== undefined) options.maxBodyBytes = Math.round(maxBodyMb * MIB);
+  return withoutUndefined(options);
+}
+
+/** Drops undefined fields so spreading env options over defaults doesn't erase them. */
+function withoutUndefined<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    if (field === undefined) continue;
+    out[key] = field !== null && typeof field === 'object' && !Array.isArray(field) ? withoutUndefined(field) : field;
+  }
+  return out as T;
+}
+
+function checkPort(name: string, port: number): void {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`${name} must be a TCP port (actual: ${port}), expected an integer from 0 to 65535 (0 = any free port)`);
+  }
+}
+
+function checkNumber(name: string, value: number, min: number, max: number, integer = false): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new ConfigError(`${name} is out of range (actual: ${value}), expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The query server (default 127.0.0.1:16686): Jaeger api_v3, the legacy Jaeger API, the viewer
+ * API, and the static viewer for every other GET.
+ */
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { jaegerLegacyRoutes } from '../jaeger/legacy.js';
+import { jaegerV3Routes } from '../jaeger/v3.js';
+import { errorBody, sendJson } from './respond.js';
+import { dispatch } from './router.js';
+import type { Route } from './router.js';
+import { serveViewer } from './static.js';
+import { viewerApiRoutes } from './viewer-api.js';
+import type { ViewerApiOptions } from './viewer-api.js';
+
+/** What the query server needs. */
+export interface QueryServerOptions extends ViewerApiOptions {
+  viewerDir: string;
+  log: (message: string) => void;
+}
+
+/** Creates (does not start) the query server. */
+export function createQueryServer(options: QueryServerOptions): Server {
+  const routes: Route[] = [
+    ...jaegerV3Routes(options.store.queries),
+    ...viewerApiRoutes(options),
+    ...jaegerLegacyRoutes(options.store.queries),
+  ];
+  return createServer((request, response) => {
+    // Every answer (JSON, SSE, viewer files, errors) is served with its declared type only.
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      return sendJson(response, 400, errorBody(400, `malformed request URL (actual: ${request.url})`));
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD');
+      return sendJson(response, 405, errorBody(405, `method ${request.method} is not allowed, expected GET`));
+    }
+    try {
+      if (dispatch(routes, url, request, response)) return;
+      if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+        return sendJson(response, 404, errorBody(404, `unknown API endpoint ${url.pathname}; see the otel-local package's API.md`));
+      }
+      serveViewer(options.viewerDir, url, request, response);
+    } catch (error) {
+      options.log(`query server: ${request.method} ${url.pathname} failed: ${(error as Error).stack ?? String(error)}`);
+      if (!response.headersSent) sendJson(response, 500, errorBody(500, `internal error: ${(error as Error).message}`));
+    }
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * The embedded local OpenTelemetry collector: an OTLP/HTTP receiver, a SQLite store with
+ * retention, and a query server (Jaeger APIs, viewer API, web viewer), all in one process.
+ *
+ * ```ts
+ * const collector = await startCollector({ otlpPort: 0, queryPort: 0, dbPath: ':memory:' });
+ * // export to `${collector.otlpUrl}/v1/traces`, query `${collector.queryUrl}/api/summaries`
+ * await collector.close();
+ * ```
+ */
+import type { Server } from 'node:http';
+import { resolveOptions } from './config.js';
+import type { CollectorOptions } from './config.js';
+import { LiveEvents } from './http/events.js';
+import { createQueryServer } from './http/query-server.js';
+import { createReceiverServer } from './http/receiver.js';
+import { listen } from './ports.js';
+import { CollectorStats } from './stats.js';
+import { TelemetryStore } from './store/index.js';
+
+export type { CollectorOptions } from './config.js';
+export { ConfigError, optionsFromEnv } from './config.js';
+export { PortInUseError } from './ports.js';
+export { StoreSchemaError } from './store/schema.js';
+
+/** A running collector. */
+export interface RunningCollector {
+  /** Base URL of the OTLP/HTTP receiver, e.g. `http://127.0.0.1:4318` (append `/v1/traces`). */
+  otlpUrl: string;
+  /** Base URL of the query API and viewer, e.g. `http://127.0.0.1:16686`. */
+  queryUrl: string;
+  otlpPort: number;
+  queryPort: number;
+  dbPath: string;
+  /** Live counters (the same object `/api/health` reports). */
+  stats: CollectorStats;
+  /** Runs retention now (tests, or after changing the clock). */
+  prune(nowMs?: number): void;
+  /** Stops both listeners and closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the collector. Rejects with a `ConfigError` for invalid options and a `PortInUseError`
+ * (naming the port and what holds it) when a port is taken; nothing is left running then.
+ */
+export async function startCollector(options: CollectorOptions = {}): Promise<RunningCollector> {
+  const config = resolveOptions(options);
+  const stats = new CollectorStats();
+  const store = new TelemetryStore(config.dbPath, config.retention, stats);
+  const events = new LiveEvents(stats);
+  const ports = { otlpPort: config.otlpPort, queryPort: config.queryPort };
+  const receiver = createReceiverServer({
+    store,
+    stats,
+    events,
+    maxBodyBytes: config.maxBodyBytes,
+    maxConcurrentRequests: config.maxConcurrentRequests,
+    log: config.log,
+  });
+  const queryServer = createQueryServer({ store, stats, events, ports: () => ports, viewerDir: config.viewerDir, log: config.log });
+  const servers: Server[] = [receiver, queryServer];
+
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    if (pruneTimer) clearInterval(pruneTimer);
+    events.close();
+    await Promise.all(servers.map((server) => closeServer(server)));
+    store.close();
+  };
+
+  try {
+    store.prune();
+    ports.otlpPort = await listen(receiver, config.host, config.otlpPort, {
+      role: 'OTLP/HTTP receiver',
+      option: '--otlp-port / COLLECTOR_OTLP_PORT',
+    });
+    ports.queryPort = await listen(queryServer, config.host, config.queryPort, {
+      role: 'query API / viewer',
+      option: '--query-port / COLLECTOR_QUERY_PORT',
+    });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  pruneTimer = setInterval(() => {
+    try {
+      store.prune();
+    } catch (error) {
+      config.log(`retention: prune failed: ${(error as Error).message}`);
+    }
+  }, config.retention.pruneIntervalMs);
+  pruneTimer.unref();
+
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    otlpUrl: `http://${hostForUrl}:${ports.otlpPort}`,
+    queryUrl: `http://${hostForUrl}:${ports.queryPort}`,
+    otlpPort: ports.otlpPort,
+    queryPort: ports.queryPort,
+    dbPath: config.dbPath,
+    stats,
+    prune: (nowMs?: number) => {
+      store.prune(nowMs);
+    },
+    close,
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Kept-alive exporter connections and SSE streams would otherwise hold close() open.
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * Schema-driven protobuf decoding: a message is described by a field table
+ * (field number -> name, scalar kind or nested message), and {@link decodeMessage} turns bytes
+ * into a plain object keyed by the field names. Unknown fields are skipped, as protobuf requires.
+ *
+ * Output value types: `string`, `boolean`, `number` (32-bit ints, enums, doubles), `bigint`
+ * (all 64-bit integers, so nanosecond timestamps stay exact) and `Buffer` (bytes).
+ */
+import { ProtoReader, WireFormatError, WireType } from './wire.js';
+
+/** Scalar kinds used by the OTLP protos. */
+export type ScalarKind =
+  | 'string'
+  | 'bytes'
+  | 'bool'
+  | 'uint32'
+  | 'int32'
+  | 'enum'
+  | 'int64'
+  | 'uint64'
+  | 'fixed32'
+  | 'fixed64'
+  | 'double';
+
+/** One field of a message table. */
+export interface FieldSpec {
+  /** Property name in the decoded object (the OTLP JSON lowerCamelCase name). */
+  name: string;
+  kind: ScalarKind | 'message';
+  repeated?: boolean;
+  /** For `kind: 'message'`: the nested message (a thunk, so tables may be recursive). */
+  message?: () => MessageSpec;
+}
+
+/** A message table: its name (for error messages) and fields by field number. */
+export interface MessageSpec {
+  name: string;
+  /** Fields indexed by field number (sparse array: the fastest lookup in the decode loop). */
+  fields: ReadonlyArray<FieldSpec | undefined>;
+}
+
+/** A decoded message: field name -> value (arrays for repeated fields). */
+export type DecodedMessage = Record<string, unknown>;
+
+/** Builds a {@link MessageSpec} from a `{fieldNumber: spec}` literal. */
+export function defineMessage(name: string, fields: Record<number, FieldSpec>): MessageSpec {
+  const byNumber: Array<FieldSpec | undefined> = [];
+  for (const [number, spec] of Object.entries(fields)) byNumber[Number(number)] = spec;
+  return { name, fields: byNumber };
+}
+
+const expectedWireType: Record<ScalarKind | 'message', number> = {
+  string: WireType.LengthDelimited,
+  bytes: WireType.LengthDelimited,
+  message: WireType.LengthDelimited,
+  bool: WireType.Varint,
+  uint32: WireType.Varint,
+  int32: WireType.Varint,
+  enum: WireType.Varint,
+  int64: WireType.Varint,
+  uint64: WireType.Varint,
+  fixed32: WireType.Fixed32,
+  fixed64: WireType.Fixed64,
+  double: WireType.Fixed64,
+};
+
+/** Nesting bound: OTLP's deepest legitimate nesting is AnyValue inside kvlists; this stops stack exhaustion. */
+const MAX_DEPTH = 64;
+
+/** Decodes a whole buffer as one message of the given table. Throws {@link WireFormatError} on malformed input. */
+export function decodeMessageBytes(bytes: Uint8Array, spec: MessageSpec): DecodedMessage {
+  const reader = new ProtoReader(bytes);
+  return decodeMessage(reader, spec, reader.length, 0);
+}
+
+/** Decodes fields from `reader` until `end` into a plain object. */
+export function decodeMessage(reader: ProtoReader, spec: MessageSpec, end: number, depth: number): DecodedMessage {
+  if (depth > MAX_DEPTH) throw new WireFormatError(`message nesting deeper than ${MAX_DEPTH} levels in ${spec.name}`);
+  const out: DecodedMessage = {};
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    const fieldNumber = tag >>> 3;
+    const wireType = tag & 7;
+    if (fieldNumber === 0) throw new WireFormatError(`invalid field number 0 in ${spec.name}`);
+    const field = spec.fields[fieldNumber];
+    if (!field) {
+      reader.skip(wireType);
+      continue;
+    }
+    if (wireType !== expectedWireType[field.kind]) {
+      throw new WireFormatError(
+        `${spec.name}.${field.name} (field ${fieldNumber}) has wire type ${wireType}, expected ${expectedWireType[field.kind]}`,
+      );
+    }
+    const value = readValue(reader, field, depth);
+    if (field.repeated) {
+      const list = out[field.name] as unknown[] | undefined;
+      if (list) list.push(value);
+      else out[field.name] = [value];
+    } else {
+      out[field.name] = value;
+    }
+  }
+  if (reader.pos !== end) throw new WireFormatError(`${spec.name} overruns its length prefix`);
+  return out;
+}
+
+function readValue(reader: ProtoReader, field: FieldSpec, depth: number): unknown {
+  switch (field.kind) {
+    case 'string':
+      return reader.string();
+    case 'bytes':
+      return reader.bytes();
+    case 'bool':
+      return reader.uint32() !== 0;
+    case 'uint32':
+    case 'enum':
+      return reader.uint32();
+    case 'int32':
+      return reader.uint32() | 0;
+    case 'int64':
+      return reader.int64();
+    case 'uint64':
+      return reader.uint64();
+    case 'fixed32':
+      return reader.fixed32();
+    case 'fixed64':
+      return reader.fixed64();
+    case 'double':
+      return reader.double();
+    case 'message': {
+      const end = reader.delimitedEnd();
+      return decodeMessage(reader, field.message!(), end, depth + 1);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/** The telemetry store: one SQLite database with its writer, queries and retention. */
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { LogRecordModel, SpanModel } from '../otlp/model.js';
+import type { CollectorStats } from '../stats.js';
+import { TelemetryWriter } from './ingest.js';
+import type { WriteResult } from './ingest.js';
+import { TelemetryQueries } from './query.js';
+import { Retention, usedDatabaseBytes } from './retention.js';
+import type { PruneResult, RetentionLimits } from './retention.js';
+import { openDatabase } from './schema.js';
+
+/** Current contents of the store, for `/api/health`. */
+export interface StoreTotals {
+  spans: number;
+  traces: number;
+  logs: number;
+  dbBytes: number;
+}
+
+/** Opens the database and wires writer, queries and retention together, keeping stats current. */
+export class TelemetryStore {
+  readonly queries: TelemetryQueries;
+  private readonly db: SqliteDatabase;
+  private readonly writer: TelemetryWriter;
+  private readonly retention: Retention;
+  private spanCount: number;
+  private logCount: number;
+
+  constructor(
+    readonly path: string,
+    limits: RetentionLimits,
+    private readonly stats: CollectorStats,
+  ) {
+    this.db = openDatabase(path);
+    this.writer = new TelemetryWriter(this.db);
+    this.queries = new TelemetryQueries(this.db);
+    this.retention = new Retention(this.db, limits);
+    this.spanCount = this.db.prepare('SELECT count(*) FROM spans').pluck().get() as number;
+    this.logCount = this.db.prepare('SELECT count(*) FROM logs').pluck().get() as number;
+  }
+
+  /** Stores spans; prunes right away if that took the store over its span-count limit. */
+  writeSpans(spans: readonly SpanModel[]): WriteResult {
+    const result = this.writer.writeSpans(spans);
+    this.spanCount += result.stored;
+    this.stats.spansStored += result.stored;
+    this.stats.spansDuplicate += result.duplicates;
+    if (this.retention.spanLimitExceeded(this.spanCount)) this.prune();
+    return result;
+  }
+
+  /** Stores log records. */
+  writeLogs(logs: readonly LogRecordModel[]): WriteResult {
+    const result = this.writer.writeLogs(logs);
+    this.logCount += result.stored;
+    this.stats.logsStored += result.stored;
+    return result;
+  }
+
+  /** Applies every retention limit now. */
+  prune(nowMs: number = Date.now()): PruneResult {
+    const result = this.retention.prune(this.spanCount, nowMs);
+    this.recordPruned(result);
+    return result;
+  }
+
+  /** Prunes only if the database-size limit is exceeded (cheap check, run after ingest). */
+  pruneIfOverSize(): void {
+    if (this.retention.sizeLimitExceeded()) this.prune();
+  }
+
+  totals(): StoreTotals {
+    return {
+      spans: this.spanCount,
+      logs: this.logCount,
+      traces: this.db.prepare('SELECT count(*) FROM traces WHERE span_count > 0').pluck().get() as number,
+      dbBytes: usedDatabaseBytes(this.db),
+    };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private recordPruned(result: PruneResult): void {
+    if (result.traces + result.spans + result.logs === 0) return;
+    this.spanCount -= result.spans;
+    this.logCount -= result.logs;
+    this.stats.spansPruned += result.spans;
+    this.stats.logsPruned += result.logs;
+    this.stats.tracesPruned += result.traces;
+    // Deleted rows may have been the last users of cached resource/scope/operation ids.
+    this.writer.clearCaches();
+    this.queries.clearCaches();
+  }
+}
+
+export type { WriteResult, PruneResult, RetentionLimits };
