@@ -5,7 +5,8 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -14,8 +15,22 @@ export const ROOT = join(import.meta.dirname, '..');
 export const APP_DIR = join(ROOT, 'examples', 'demo');
 const NEXT_BIN = join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 const TSX_BIN = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-/** What a build of the example depends on: its own sources and the library's build. */
-const BUILD_INPUTS = ['app', 'instrumentation.ts', 'proxy.ts', 'next.config.ts', 'tsconfig.json', '../../package-lock.json', '../../packages/next-request-context/dist'];
+/** The example's own sources: a build older than any of them is stale. */
+const BUILD_INPUTS = ['app', 'instrumentation.ts', 'proxy.ts', 'next.config.ts', 'tsconfig.json', '../../package-lock.json'];
+/** The library's build, compared by content (packing rebuilds it with new mtimes but the same bytes). */
+const LIBRARY_DIST = join(ROOT, 'packages', 'next-request-context', 'dist');
+const FINGERPRINT_FILE = 'library-fingerprint.txt';
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)])).sort();
+}
+
+/** A hash of every file of the library's `dist/` (names and bytes). */
+function libraryFingerprint(): string {
+  const hash = createHash('sha256');
+  for (const file of filesUnder(LIBRARY_DIST)) hash.update(file).update(readFileSync(file));
+  return hash.digest('hex');
+}
 
 /**
  * The example's two builds: `cache-components` (`cacheComponents: true`, the default of new apps,
@@ -42,13 +57,16 @@ function newestMtime(path: string): number {
 export function buildIfStale(mode: AppMode = 'cache-components', log: (line: string) => void = console.log): void {
   const { distDir, env } = appMode(mode);
   const buildId = join(distDir, 'BUILD_ID');
-  if (existsSync(buildId)) {
+  const fingerprintPath = join(distDir, FINGERPRINT_FILE);
+  const fingerprint = libraryFingerprint();
+  if (existsSync(buildId) && existsSync(fingerprintPath) && readFileSync(fingerprintPath, 'utf8') === fingerprint) {
     const built = statSync(buildId).mtimeMs;
     if (BUILD_INPUTS.every((input) => !existsSync(join(APP_DIR, input)) || newestMtime(join(APP_DIR, input)) < built)) return;
   }
   log(`building the example app (next build, ${mode})…`);
   const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: APP_DIR, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env } });
   if (result.status !== 0) throw new Error(`next build failed (exit code ${result.status})`);
+  writeFileSync(fingerprintPath, fingerprint);
 }
 
 /** A free TCP port on 127.0.0.1. */

