@@ -83,12 +83,12 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`entry poi
   });
 
   // The 'use cache' page exists in the Cache Components build only ('use cache' refuses edge routes).
-  if (mode === 'cache-components') it('ISR regeneration triggered by a signed-in user never bakes that user into the shared page', async () => {
+  if (mode === 'cache-components') it("'use cache' output triggered by a signed-in user never holds that user, and getRequestContext() throws cached-output there", async () => {
     const cookie = await signIn(stack().baseUrl, 'isr-alice');
     const page = async () => {
       const html = await (await fetch(`${stack().baseUrl}/isr`, { headers: { cookie } })).text();
       const tag = /<section[^>]*data-testid="isr"[^>]*>/.exec(html)?.[0] ?? '';
-      return { html, renderedAt: /data-rendered-at="(\d+)"/.exec(tag)?.[1], userId: /data-user-id="([^"]*)"/.exec(tag)?.[1] };
+      return { html, renderedAt: /data-rendered-at="(\d+)"/.exec(tag)?.[1], userId: /data-user-id="([^"]*)"/.exec(tag)?.[1], probe: /data-get-request-context="([^"]*)"/.exec(tag)?.[1] };
     };
     const first = await page();
     assert.ok(first.renderedAt, 'the ISR page rendered');
@@ -101,6 +101,8 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`entry poi
     }
     assert.notEqual(regenerated.renderedAt, first.renderedAt, 'the page was regenerated during the test');
     assert.equal(regenerated.userId, '');
+    assert.equal(first.probe, 'cached-output');
+    assert.equal(regenerated.probe, 'cached-output');
     assert.ok(!regenerated.html.includes('isr-alice'), 'the regenerated page holds no trace of the triggering user');
   });
 

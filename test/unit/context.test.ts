@@ -23,6 +23,22 @@ describe('request context outside a request', () => {
     });
   });
 
+  it('the build-time message names the fix for pages and Route Handlers, with Cache Components on and off', () => {
+    const { message } = new RequestContextUnavailableError('outside-request');
+    assert.match(message, /During next build this means the route is being prerendered/);
+    assert.match(message, /in a page, read the context in a component that calls `await connection\(\)` \(from 'next\/server'\) first/);
+    assert.match(message, /with Cache Components on \(cacheComponents: true\) render that component inside <Suspense>/);
+    assert.match(message, /in a Route Handler, `await connection\(\)` before reading it/);
+  });
+
+  it("the cached-output message names the render and the way out of 'use cache'", () => {
+    const error = new RequestContextUnavailableError('cached-output', "work unit 'cache'");
+    assert.equal(error.reason, 'cached-output');
+    assert.match(error.message, /^getRequestContext\(\) was called while Next.js renders cached output \(work unit 'cache'\): /);
+    assert.match(error.message, /outside 'use cache', and pass what you need as an argument/);
+    assert.match(error.message, /'use cache: private'/);
+  });
+
   it('tryGetRequestContext returns undefined', () => {
     assert.equal(tryGetRequestContext(), undefined);
   });
