@@ -3,9 +3,9 @@
  * exporters: human and --json output, --follow, the not-running error, and `start`.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,8 @@ import type { RunningCollector } from '../../packages/otel-local/src/index';
 import { buildSampleLogs, buildSampleSpans, post, startTestCollector } from './helpers';
 
 const CLI = fileURLToPath(new URL('../../packages/otel-local/src/cli.ts', import.meta.url));
-const BIN = fileURLToPath(new URL('../../bin/otel-local.mjs', import.meta.url));
+const PACKAGE = fileURLToPath(new URL('../../packages/otel-local/', import.meta.url));
+const ROOT_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
 
 let collector: RunningCollector;
 const spans = buildSampleSpans('cli-shop');
@@ -51,6 +52,21 @@ function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<string> {
     child.stdout!.on('data', onData);
     child.on('close', (code) => reject(new Error(`CLI exited (${code}) before printing ${pattern}; output: ${output}`)));
   });
+}
+
+/**
+ * The package as `npm pack` lays it out (package.json, bin, viewer, a fresh tsc build in dist),
+ * in `dir`, resolving its dependencies from the workspace. Built apart from packages/otel-local/dist
+ * so the test neither depends on nor disturbs a build there.
+ */
+function buildPackageCopy(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  execFileSync(process.execPath, [join(ROOT_MODULES, 'typescript', 'bin', 'tsc'), '-p', join(PACKAGE, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')]);
+  copyFileSync(join(PACKAGE, 'package.json'), join(dir, 'package.json'));
+  cpSync(join(PACKAGE, 'bin'), join(dir, 'bin'), { recursive: true });
+  symlinkSync(join(PACKAGE, 'viewer'), join(dir, 'viewer'));
+  symlinkSync(ROOT_MODULES, join(dir, 'node_modules'));
+  return dir;
 }
 
 function exitOf(child: ChildProcess): Promise<number | null> {
@@ -187,12 +203,14 @@ describe('start', () => {
     }
   });
 
-  it('starts through the otel-local bin, whose tsx loader is registered by register() and not in execArgv', async () => {
+  it('starts from the built package with plain node (bin -> dist, no tsx), serves the viewer and stops on SIGINT', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'collector-bin-'));
-    // Like `npx otel-local start`: plain node runs the bin (no --import tsx), from another directory.
-    const child = spawn(process.execPath, [BIN, 'start', '--otlp-port', '0', '--query-port', '0', '--db', join(dir, 'db.sqlite')], {
+    const pkg = buildPackageCopy(join(dir, 'otel-local'));
+    // Like `npx otel-local start`: plain node runs the package's bin, from another directory.
+    const child = spawn(process.execPath, [join(pkg, 'bin', 'otel-local.js'), 'start', '--otlp-port', '0', '--query-port', '0', '--db', join(dir, 'db.sqlite')], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
     });
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr += chunk));
@@ -203,9 +221,19 @@ describe('start', () => {
       const queryUrl = /Viewer\s+(http:\/\/\S+)/.exec(banner)![1]!;
       const health = await (await fetch(`${queryUrl}/api/health`)).json();
       assert.equal(health.service, 'embedded-otel-collector');
-    } finally {
-      child.kill('SIGTERM');
+      const page = await fetch(`${queryUrl}/`);
+      assert.equal(page.status, 200);
+      assert.equal(await page.text(), readFileSync(join(PACKAGE, 'viewer', 'index.html'), 'utf8'));
+      const module = await fetch(`${queryUrl}/assets/views/trace.js`);
+      assert.equal(module.status, 200);
+      assert.equal(module.headers.get('content-type'), 'text/javascript; charset=utf-8');
+      const stopped = waitForOutput(child, /SIGINT: stopping the collector/);
+      child.kill('SIGINT'); // the CLI forwards it to the collector process
+      await stopped;
       assert.equal(await exitOf(child), 0);
+      assert.equal(stderr, '');
+    } finally {
+      child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -213,6 +241,6 @@ describe('start', () => {
   it('fails fast on a bad setting', async () => {
     const result = await runCli(['start', '--otlp-port', 'eighty', '--db', ':memory:']);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /COLLECTOR_OTLP_PORT must be a number \(actual: "eighty"\)/);
+    assert.match(result.stderr, /^embedded collector: COLLECTOR_OTLP_PORT is invalid \(actual: "eighty"\), expected a number, e\.g\. COLLECTOR_OTLP_PORT=4318$/m);
   });
 });

@@ -8,7 +8,7 @@ import type { RequestListener, Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import type { Server as TcpServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { ConfigError, PortInUseError, startCollector } from '../../packages/otel-local/src/index';
+import { ConfigurationError, optionsFromEnv, PortInUseError, startCollector } from '../../packages/otel-local/src/index';
 import { startTestCollector } from './helpers';
 
 async function holdPort(handler: RequestListener): Promise<{ server: Server; port: number }> {
@@ -113,19 +113,36 @@ describe('port conflicts', () => {
 });
 
 describe('configuration errors', () => {
-  const cases: Array<[Parameters<typeof startCollector>[0], RegExp]> = [
-    [{ otlpPort: 70000 }, /otlpPort must be a TCP port \(actual: 70000\), expected an integer from 0 to 65535/],
-    [{ otlpPort: 5000, queryPort: 5000 }, /otlpPort and queryPort must differ \(actual: both 5000\)/],
-    [{ retention: { maxAgeHours: -1 } }, /retention.maxAgeHours is out of range \(actual: -1\), expected a number from 0/],
-    [{ maxBodyBytes: 0 }, /maxBodyBytes is out of range \(actual: 0\)/],
+  const cases: Array<[Parameters<typeof startCollector>[0], string, string]> = [
+    [{ otlpPort: 70000 }, 'otlpPort', 'otlpPort is invalid (actual: 70000), expected a TCP port, an integer from 0 to 65535 (0 = any free port)'],
+    [{ queryPort: 80.5 }, 'queryPort', 'queryPort is invalid (actual: 80.5), expected a TCP port, an integer from 0 to 65535 (0 = any free port)'],
+    [{ otlpPort: 5000, queryPort: 5000 }, 'queryPort', 'queryPort is invalid (actual: 5000, the same as otlpPort), expected a port different from otlpPort'],
+    [{ host: '' }, 'host', 'host is invalid (actual: ""), expected an interface address such as 127.0.0.1'],
+    [{ dbPath: '' }, 'dbPath', 'dbPath is invalid (actual: ""), expected a file path or :memory:'],
+    [{ retention: { maxAgeHours: -1 } }, 'retention.maxAgeHours', 'retention.maxAgeHours is invalid (actual: -1), expected a number from 0 to 87600'],
+    [{ retention: { maxSpans: 1.5 } }, 'retention.maxSpans', 'retention.maxSpans is invalid (actual: 1.5), expected an integer from 0 to 9007199254740991'],
+    [{ maxBodyBytes: 0 }, 'maxBodyBytes', 'maxBodyBytes is invalid (actual: 0), expected an integer from 1 to 1073741824'],
   ];
-  for (const [options, message] of cases) {
+  for (const [options, setting, message] of cases) {
     it(`rejects ${JSON.stringify(options)}`, async () => {
-      await assert.rejects(startCollector({ dbPath: ':memory:', ...options }), (error: Error) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, message);
+      await assert.rejects(startCollector({ ...options, dbPath: options?.dbPath ?? ':memory:' }), (error: Error) => {
+        assert.ok(error instanceof ConfigurationError);
+        assert.equal(error.name, 'ConfigurationError');
+        assert.equal(error.setting, setting);
+        assert.equal(error.message, message);
         return true;
       });
     });
   }
+
+  it('rejects environment variables that are not numbers, naming the variable', () => {
+    assert.throws(
+      () => optionsFromEnv({ COLLECTOR_MAX_DB_MB: '2 GB' }),
+      (error: Error) =>
+        error instanceof ConfigurationError &&
+        error.setting === 'COLLECTOR_MAX_DB_MB' &&
+        error.message === 'COLLECTOR_MAX_DB_MB is invalid (actual: "2 GB"), expected a number, e.g. COLLECTOR_MAX_DB_MB=2048',
+    );
+    assert.deepEqual(optionsFromEnv({ COLLECTOR_OTLP_PORT: ' ', COLLECTOR_MAX_BODY_MB: '1' }), { retention: {}, maxBodyBytes: 1024 * 1024 });
+  });
 });

@@ -1,6 +1,6 @@
-// A stand-in for the embedded collector's query server (collector/embedded/API.md, viewer
-// API + services/operations + static viewer files), with canned, mutable data and an SSE
-// push hook. Binds 127.0.0.1 on an ephemeral port. Run directly to browse the viewer:
+// A stand-in for the embedded collector's query server (packages/otel-local/API.md, viewer
+// API + services/operations + static viewer files), answering in the collector's own response
+// types, with canned, mutable data and an SSE push hook. Binds 127.0.0.1 on an ephemeral port. Run directly to browse the viewer:
 //   node --import tsx test/viewer/fake-api.ts   (prints the URL)
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -8,6 +8,18 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type {
+  ApiErrorBody,
+  ApiLog,
+  ApiTraceSummary,
+  LiveEventData,
+  LiveEventName,
+  LogsResponse,
+  OperationsResponse,
+  ServicesResponse,
+  SummariesResponse,
+  TraceResponse,
+} from '../../packages/otel-local/src/index';
 import { defaultData, type LogRecord, type Span } from './fixtures';
 
 export const VIEWER_DIR = fileURLToPath(new URL('../../packages/otel-local/viewer', import.meta.url));
@@ -37,7 +49,7 @@ export interface FakeApi {
   addSpans(traceId: string, spans: Span[]): void;
   addLogs(logs: LogRecord[]): void;
   /** Send an SSE event to every connected viewer, like the collector does after an ingest batch. */
-  push(event: 'spans' | 'logs', traceIds: string[]): void;
+  push(event: LiveEventName, traceIds: string[]): void;
   sseClients(): number;
   close(): Promise<void>;
 }
@@ -45,7 +57,7 @@ export interface FakeApi {
 const isErr = (s: Span) => /error/i.test(String(s.status.code));
 const USER_KEYS = ['user_id', 'user.id', 'enduser.id'];
 
-function summarize(traceId: string, spans: Span[], logs: LogRecord[]) {
+function summarize(traceId: string, spans: Span[], logs: LogRecord[]): ApiTraceSummary {
   const ids = new Set(spans.map((s) => s.spanId));
   const root = [...spans].sort((a, b) => (BigInt(a.startTimeUnixNano) < BigInt(b.startTimeUnixNano) ? -1 : 1)).find((s) => !s.parentSpanId || !ids.has(s.parentSpanId));
   let start = BigInt(spans[0].startTimeUnixNano);
@@ -54,10 +66,10 @@ function summarize(traceId: string, spans: Span[], logs: LogRecord[]) {
     if (BigInt(s.startTimeUnixNano) < start) start = BigInt(s.startTimeUnixNano);
     if (BigInt(s.endTimeUnixNano) > end) end = BigInt(s.endTimeUnixNano);
   }
-  let userId = '';
+  let userId: string | null = null;
   for (const s of spans) for (const k of USER_KEYS) if (!userId && typeof s.attributes[k] === 'string') userId = s.attributes[k] as string;
   const traceLogs = logs.filter((l) => l.traceId === traceId);
-  if (!userId) userId = traceLogs.find((l) => l.userId)?.userId ?? '';
+  if (!userId) userId = traceLogs.find((l) => l.userId)?.userId ?? null;
   return {
     traceId,
     rootService: root?.serviceName ?? '',
@@ -83,9 +95,9 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify(body));
   };
-  const fail = (res: ServerResponse, status: number, message: string) => json(res, status, { error: { code: status, message } });
+  const fail = (res: ServerResponse, status: number, message: string) => json(res, status, { error: { code: status, message } } satisfies ApiErrorBody);
 
-  function summaries(q: URLSearchParams) {
+  function summaries(q: URLSearchParams): SummariesResponse {
     const num = (k: string) => (q.get(k) ? Number(q.get(k)) : null);
     const minMs = num('minDurationMs');
     const maxMs = num('maxDurationMs');
@@ -93,7 +105,7 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     const endMs = num('endMs');
     const attr = q.get('attr');
     const [ak, av] = attr ? [attr.slice(0, attr.indexOf('=')), attr.slice(attr.indexOf('=') + 1)] : [null, null];
-    const out = [];
+    const out: ApiTraceSummary[] = [];
     for (const [traceId, list] of spans) {
       if (!list.length) continue;
       const s = summarize(traceId, list, logs);
@@ -111,10 +123,11 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
       out.push(s);
     }
     out.sort((a, b) => (BigInt(b.startTimeUnixNano) > BigInt(a.startTimeUnixNano) ? 1 : -1));
-    return out.slice(0, Number(q.get('limit') ?? 50));
+    const limit = Number(q.get('limit') ?? 50);
+    return { traces: out.slice(0, limit), truncated: out.length > limit };
   }
 
-  function queryLogs(q: URLSearchParams) {
+  function queryLogs(q: URLSearchParams): ApiLog[] {
     const min = LEVEL_MIN[q.get('level') ?? ''] ?? 0;
     const text = (q.get('q') ?? '').toLowerCase();
     const before = q.get('beforeNs') ? BigInt(q.get('beforeNs')!) : null;
@@ -157,22 +170,24 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
     const p = url.pathname;
     if (p.startsWith('/api/')) requests.push(url);
     if (req.method !== 'GET') return fail(res, 405, 'method not allowed');
-    if (p === '/api/summaries') return json(res, 200, { traces: summaries(url.searchParams) });
+    if (p === '/api/summaries') return json(res, 200, summaries(url.searchParams));
     if (p.startsWith('/api/trace/')) {
       const id = p.slice('/api/trace/'.length);
       if (!/^[0-9a-f]{32}$/.test(id)) return fail(res, 400, 'trace id must be 32 lowercase hex characters');
       const s = spans.get(id) ?? [];
       const l = logs.filter((x) => x.traceId === id).map((x) => ({ ...x, traceKnown: s.length > 0 }));
       if (!s.length && !l.length) return fail(res, 404, 'trace not found');
-      return json(res, 200, { traceId: id, spans: s, logs: l });
+      return json(res, 200, { traceId: id, spans: s, logs: l } satisfies TraceResponse);
     }
-    if (p === '/api/logs') return json(res, 200, { logs: queryLogs(url.searchParams) });
-    if (p === '/api/v3/services') return json(res, 200, { services: [...new Set([...spans.values()].flat().map((s) => s.serviceName))].sort() });
+    if (p === '/api/logs') return json(res, 200, { logs: queryLogs(url.searchParams) } satisfies LogsResponse);
+    if (p === '/api/v3/services') {
+      return json(res, 200, { services: [...new Set([...spans.values()].flat().map((s) => s.serviceName))].sort() } satisfies ServicesResponse);
+    }
     if (p === '/api/v3/operations') {
       const svc = url.searchParams.get('service');
-      const ops = new Map<string, string>();
+      const ops = new Map<string, Span['kind']>();
       for (const s of [...spans.values()].flat()) if (!svc || s.serviceName === svc) ops.set(s.name, s.kind);
-      return json(res, 200, { operations: [...ops].map(([name, spanKind]) => ({ name, spanKind })) });
+      return json(res, 200, { operations: [...ops].map(([name, spanKind]) => ({ name, spanKind })) } satisfies OperationsResponse);
     }
     if (p === '/api/events') {
       if (opts.sse === false) return fail(res, 404, 'no event stream');
@@ -206,7 +221,8 @@ export async function startFakeApi(opts: FakeApiOptions = {}): Promise<FakeApi> 
       logs.push(...list);
     },
     push(event, traceIds) {
-      for (const c of clients) c.write(`event: ${event}\ndata: ${JSON.stringify({ traceIds })}\n\n`);
+      const data: LiveEventData = { traceIds };
+      for (const c of clients) c.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     },
     sseClients: () => clients.size,
     async close() {

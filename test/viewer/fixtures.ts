@@ -1,39 +1,15 @@
-// Canned telemetry in the shapes of collector/embedded/API.md (viewer API), built relative to
-// "now" so relative time filters behave as they would against a live collector.
+// Canned telemetry in the shapes of the viewer API (packages/otel-local/API.md; the types are the
+// collector's own), built relative to "now" so relative time filters behave as they would against
+// a live collector.
 
-export type Attrs = Record<string, unknown>;
+import type { ApiAttributes, ApiLog, ApiSpan, ApiSpanKind, ApiValue } from '../../packages/otel-local/src/index';
 
-export interface Span {
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  kind: string;
-  serviceName: string;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  durationNano: string;
-  status: { code: string; message: string };
-  attributes: Attrs;
-  resource: Attrs;
-  events: { name: string; timeUnixNano: string; attributes: Attrs }[];
-  links: { traceId: string; spanId: string; attributes: Attrs }[];
-  scope: { name: string; version: string };
-}
+export type Attrs = ApiAttributes;
 
-export interface LogRecord {
-  id: string;
-  timeUnixNano: string;
-  observedTimeUnixNano: string;
-  severityNumber: number;
-  severityText: string;
-  body: unknown;
-  traceId: string;
-  spanId: string;
-  userId: string;
-  serviceName: string;
-  attributes: Attrs;
-  resource: Attrs;
-}
+export type Span = ApiSpan;
+
+/** A stored log record: the (fake) API adds `traceKnown` when it answers, as the collector does. */
+export type LogRecord = Omit<ApiLog, 'traceKnown'>;
 
 export const XSS = '<img src=x onerror="window.__xss=1">';
 
@@ -65,10 +41,11 @@ let logSeq = 0;
 
 export function span(
   baseMs: number,
-  p: { id: string; parent?: string; name: string; service: string; start: number; end: number; kind?: string; error?: string; attrs?: Attrs; events?: Span['events'] },
+  p: { id: string; parent?: string; name: string; service: string; start: number; end: number; kind?: ApiSpanKind; error?: string; attrs?: Attrs; events?: Span['events'] },
 ): Span {
   const start = nsAt(baseMs, p.start);
   const end = nsAt(baseMs, p.end);
+  const userId = p.attrs?.user_id;
   return {
     spanId: p.id,
     parentSpanId: p.parent ?? '',
@@ -78,12 +55,14 @@ export function span(
     startTimeUnixNano: start,
     endTimeUnixNano: end,
     durationNano: (BigInt(end) - BigInt(start)).toString(),
-    status: p.error ? { code: 'ERROR', message: p.error } : { code: 'UNSET', message: '' },
+    status: p.error ? { code: 'error', message: p.error } : { code: 'unset', message: '' },
     attributes: p.attrs ?? {},
     resource: { 'service.name': p.service, 'telemetry.sdk.language': 'nodejs' },
     events: p.events ?? [],
     links: [],
     scope: { name: '@vercel/otel', version: '2.1.3' },
+    userId: typeof userId === 'string' ? userId : null,
+    traceState: '',
   };
 }
 
@@ -91,11 +70,11 @@ const SEVERITY: Record<string, number> = { trace: 1, debug: 5, info: 9, warn: 13
 
 export function log(
   baseMs: number,
-  p: { at: number; level: keyof typeof SEVERITY; body: unknown; traceId?: string; spanId?: string; userId?: string; service?: string; attrs?: Attrs },
+  p: { at: number; level: keyof typeof SEVERITY; body: ApiValue; traceId?: string; spanId?: string; userId?: string; service?: string; attrs?: Attrs },
 ): LogRecord {
   const t = nsAt(baseMs, p.at);
   return {
-    id: `log-${String(++logSeq).padStart(6, '0')}`,
+    id: ++logSeq,
     timeUnixNano: t,
     observedTimeUnixNano: t,
     severityNumber: SEVERITY[p.level],
@@ -103,10 +82,11 @@ export function log(
     body: p.body,
     traceId: p.traceId ?? '',
     spanId: p.spanId ?? '',
-    userId: p.userId ?? '',
+    userId: p.userId ?? null,
     serviceName: p.service ?? 'web',
     attributes: { ...(p.attrs ?? {}), ...(p.userId ? { user_id: p.userId } : {}) },
     resource: { 'service.name': p.service ?? 'web' },
+    eventName: '',
   };
 }
 

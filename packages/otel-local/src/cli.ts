@@ -13,10 +13,10 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { ApiLog, LogsResponse, SummariesResponse, TraceResponse } from './api/viewer-types.js';
 import { ApiError, CollectorNotRunningError, getApi } from './cli/client.js';
 import { renderLogLine, renderTraceTable, renderTraceTree } from './cli/render.js';
-import type { ApiLog, ApiSpan, ApiSummary } from './cli/render.js';
-import { DEFAULT_QUERY_URL } from './constants.js';
+import { DEFAULT_QUERY_URL } from './shared/constants.js';
 
 const USAGE = `Usage: otel-local <command> [options]
 
@@ -158,7 +158,7 @@ function childExecArgv(fromSource: boolean): string[] {
 
 async function tracesCommand(url: string, values: Flags): Promise<number> {
   const minDuration = values['min-duration'] as string | undefined;
-  const { traces } = await getApi<{ traces: ApiSummary[] }>(url, '/api/summaries', {
+  const { traces } = await getApi<SummariesResponse>(url, '/api/summaries', {
     service: values.service as string | undefined,
     operation: values.operation as string | undefined,
     userId: values.user as string | undefined,
@@ -171,7 +171,7 @@ async function tracesCommand(url: string, values: Flags): Promise<number> {
 }
 
 async function traceCommand(url: string, traceId: string, values: Flags): Promise<number> {
-  const trace = await getApi<{ traceId: string; spans: ApiSpan[]; logs: ApiLog[] }>(url, `/api/trace/${encodeURIComponent(traceId)}`);
+  const trace = await getApi<TraceResponse>(url, `/api/trace/${encodeURIComponent(traceId)}`);
   print(values.json ? JSON.stringify(trace, null, 2) : renderTraceTree(trace.traceId, trace.spans, trace.logs));
   return 0;
 }
@@ -181,7 +181,7 @@ async function logsCommand(url: string, values: Flags): Promise<number> {
   const userId = values.user as string | undefined;
   if (!traceId === !userId) throw new UsageError('logs needs exactly one of --trace <traceId> or --user <userId>');
   const params = { traceId, userId, level: values.level as string | undefined, limit: (values.limit as string | undefined) ?? 200 };
-  const fetchLogs = async () => (await getApi<{ logs: ApiLog[] }>(url, '/api/logs', params)).logs;
+  const fetchLogs = async () => (await getApi<LogsResponse>(url, '/api/logs', params)).logs;
   const follow = values.follow === true;
   const json = values.json === true;
   let logs = await fetchLogs();

@@ -1,11 +1,16 @@
 /**
  * Collector options: programmatic ({@link CollectorOptions}) and from environment variables
- * ({@link optionsFromEnv}), validated up front so a bad setting fails fast with
- * "what is wrong (actual: x), expected y".
+ * ({@link optionsFromEnv}), validated up front with the rules of `settings/rules.ts`, so a bad
+ * setting fails fast with a {@link ConfigurationError}: `NAME is invalid (actual: x), expected y`.
  */
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_DB_PATH, DEFAULT_HOST, DEFAULT_OTLP_PORT, DEFAULT_QUERY_PORT } from './constants.js';
+import { ConfigurationError } from './settings/error.js';
+import { checkNonEmpty, checkNumber, checkPort, parseNumber } from './settings/rules.js';
+import type { Environment } from './settings/rules.js';
+import { DEFAULT_DB_PATH, DEFAULT_HOST, DEFAULT_OTLP_PORT, DEFAULT_QUERY_PORT } from './shared/constants.js';
 import type { RetentionLimits } from './store/retention.js';
+
+export { ConfigurationError };
 
 /** Options of {@link startCollector}. Every field is optional. */
 export interface CollectorOptions {
@@ -45,18 +50,11 @@ export interface ResolvedOptions {
   log: (message: string) => void;
 }
 
-/** A setting is invalid. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
 export const DEFAULT_RETENTION = { maxAgeHours: 72, maxSpans: 2_000_000, maxDbMb: 2048, pruneIntervalMs: 60_000 } as const;
 const MIB = 1024 * 1024;
+const DEFAULT_MAX_BODY_MB = 16;
 
-/** Applies defaults and validates. Throws {@link ConfigError}. */
+/** Applies defaults and validates. Throws {@link ConfigurationError}. */
 export function resolveOptions(options: CollectorOptions = {}): ResolvedOptions {
   const retention = { ...DEFAULT_RETENTION, ...options.retention };
   const resolved: ResolvedOptions = {
@@ -70,7 +68,7 @@ export function resolveOptions(options: CollectorOptions = {}): ResolvedOptions 
       maxDbMb: retention.maxDbMb ?? 0,
       pruneIntervalMs: retention.pruneIntervalMs,
     },
-    maxBodyBytes: options.maxBodyBytes ?? 16 * MIB,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_MB * MIB,
     maxConcurrentRequests: options.maxConcurrentRequests ?? 32,
     viewerDir: options.viewerDir ?? fileURLToPath(new URL('../viewer', import.meta.url)),
     log: options.log ?? ((message) => process.stderr.write(`${message}\n`)),
@@ -78,16 +76,16 @@ export function resolveOptions(options: CollectorOptions = {}): ResolvedOptions 
   checkPort('otlpPort', resolved.otlpPort);
   checkPort('queryPort', resolved.queryPort);
   if (resolved.otlpPort !== 0 && resolved.otlpPort === resolved.queryPort) {
-    throw new ConfigError(`otlpPort and queryPort must differ (actual: both ${resolved.otlpPort}), expected two different ports`);
+    throw new ConfigurationError('queryPort', `${resolved.queryPort}, the same as otlpPort`, 'a port different from otlpPort');
   }
-  if (!resolved.host) throw new ConfigError('host must not be empty (actual: ""), expected an interface address such as 127.0.0.1');
-  if (!resolved.dbPath) throw new ConfigError('dbPath must not be empty (actual: ""), expected a file path or :memory:');
-  checkNumber('retention.maxAgeHours', resolved.retention.maxAgeHours, 0, 24 * 365 * 10);
-  checkNumber('retention.maxSpans', resolved.retention.maxSpans, 0, Number.MAX_SAFE_INTEGER, true);
-  checkNumber('retention.maxDbMb', resolved.retention.maxDbMb, 0, 1024 * 1024);
-  checkNumber('retention.pruneIntervalMs', resolved.retention.pruneIntervalMs, 10, 24 * 3_600_000);
-  checkNumber('maxBodyBytes', resolved.maxBodyBytes, 1, 1024 * MIB, true);
-  checkNumber('maxConcurrentRequests', resolved.maxConcurrentRequests, 1, 10_000, true);
+  checkNonEmpty('host', resolved.host, 'an interface address such as 127.0.0.1');
+  checkNonEmpty('dbPath', resolved.dbPath, 'a file path or :memory:');
+  checkNumber('retention.maxAgeHours', resolved.retention.maxAgeHours, { min: 0, max: 24 * 365 * 10 });
+  checkNumber('retention.maxSpans', resolved.retention.maxSpans, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+  checkNumber('retention.maxDbMb', resolved.retention.maxDbMb, { min: 0, max: 1024 * 1024 });
+  checkNumber('retention.pruneIntervalMs', resolved.retention.pruneIntervalMs, { min: 10, max: 24 * 3_600_000 });
+  checkNumber('maxBodyBytes', resolved.maxBodyBytes, { min: 1, max: 1024 * MIB, integer: true });
+  checkNumber('maxConcurrentRequests', resolved.maxConcurrentRequests, { min: 1, max: 10_000, integer: true });
   return resolved;
 }
 
@@ -95,23 +93,17 @@ export function resolveOptions(options: CollectorOptions = {}): ResolvedOptions 
  * Reads options from the environment: COLLECTOR_HOST, COLLECTOR_OTLP_PORT, COLLECTOR_QUERY_PORT,
  * COLLECTOR_DB, COLLECTOR_RETENTION_HOURS, COLLECTOR_MAX_SPANS, COLLECTOR_MAX_DB_MB, COLLECTOR_MAX_BODY_MB.
  */
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): CollectorOptions {
-  const number = (name: string) => {
-    const text = env[name];
-    if (text === undefined || text.trim() === '') return undefined;
-    const value = Number(text);
-    if (!Number.isFinite(value)) throw new ConfigError(`${name} must be a number (actual: ${JSON.stringify(text)}), expected e.g. ${name}=72`);
-    return value;
-  };
+export function optionsFromEnv(env: Environment = process.env): CollectorOptions {
+  const number = (name: string, example: number) => parseNumber(name, env[name], example);
   const options: CollectorOptions = { retention: {} };
   if (env.COLLECTOR_HOST) options.host = env.COLLECTOR_HOST;
   if (env.COLLECTOR_DB) options.dbPath = env.COLLECTOR_DB;
-  options.otlpPort = number('COLLECTOR_OTLP_PORT');
-  options.queryPort = number('COLLECTOR_QUERY_PORT');
-  options.retention!.maxAgeHours = number('COLLECTOR_RETENTION_HOURS');
-  options.retention!.maxSpans = number('COLLECTOR_MAX_SPANS');
-  options.retention!.maxDbMb = number('COLLECTOR_MAX_DB_MB');
-  const maxBodyMb = number('COLLECTOR_MAX_BODY_MB');
+  options.otlpPort = number('COLLECTOR_OTLP_PORT', DEFAULT_OTLP_PORT);
+  options.queryPort = number('COLLECTOR_QUERY_PORT', DEFAULT_QUERY_PORT);
+  options.retention!.maxAgeHours = number('COLLECTOR_RETENTION_HOURS', DEFAULT_RETENTION.maxAgeHours);
+  options.retention!.maxSpans = number('COLLECTOR_MAX_SPANS', DEFAULT_RETENTION.maxSpans);
+  options.retention!.maxDbMb = number('COLLECTOR_MAX_DB_MB', DEFAULT_RETENTION.maxDbMb);
+  const maxBodyMb = number('COLLECTOR_MAX_BODY_MB', DEFAULT_MAX_BODY_MB);
   if (maxBodyMb !== undefined) options.maxBodyBytes = Math.round(maxBodyMb * MIB);
   return withoutUndefined(options);
 }
@@ -124,16 +116,4 @@ function withoutUndefined<T extends object>(value: T): T {
     out[key] = field !== null && typeof field === 'object' && !Array.isArray(field) ? withoutUndefined(field) : field;
   }
   return out as T;
-}
-
-function checkPort(name: string, port: number): void {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new ConfigError(`${name} must be a TCP port (actual: ${port}), expected an integer from 0 to 65535 (0 = any free port)`);
-  }
-}
-
-function checkNumber(name: string, value: number, min: number, max: number, integer = false): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new ConfigError(`${name} is out of range (actual: ${value}), expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
-  }
 }

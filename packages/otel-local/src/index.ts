@@ -12,16 +12,39 @@ import type { Server } from 'node:http';
 import { resolveOptions } from './config.js';
 import type { CollectorOptions } from './config.js';
 import { LiveEvents } from './http/events.js';
-import { createQueryServer } from './http/query-server.js';
-import { createReceiverServer } from './http/receiver.js';
+import { createQueryServer } from './query/query-server.js';
+import { createReceiverServer } from './receiver/receiver.js';
 import { listen } from './ports.js';
-import { CollectorStats } from './stats.js';
+import { CollectorStats } from './shared/stats.js';
 import { TelemetryStore } from './store/index.js';
 
 export type { CollectorOptions } from './config.js';
-export { ConfigError, optionsFromEnv } from './config.js';
+export { ConfigurationError, optionsFromEnv } from './config.js';
 export { PortInUseError } from './ports.js';
 export { StoreSchemaError } from './store/schema.js';
+export type { CollectorStats, StoreTotals } from './shared/stats.js';
+export type {
+  ApiAttributes,
+  ApiErrorBody,
+  ApiLog,
+  ApiSpan,
+  ApiSpanEvent,
+  ApiSpanKind,
+  ApiSpanLink,
+  ApiStatusCode,
+  ApiTraceSummary,
+  ApiValue,
+  HealthResponse,
+  HealthStats,
+  JaegerEnvelope,
+  LiveEventData,
+  LiveEventName,
+  LogsResponse,
+  OperationsResponse,
+  ServicesResponse,
+  SummariesResponse,
+  TraceResponse,
+} from './api/viewer-types.js';
 
 /** A running collector. */
 export interface RunningCollector {
@@ -41,7 +64,7 @@ export interface RunningCollector {
 }
 
 /**
- * Starts the collector. Rejects with a `ConfigError` for invalid options and a `PortInUseError`
+ * Starts the collector. Rejects with a `ConfigurationError` for invalid options and a `PortInUseError`
  * (naming the port and what holds it) when a port is taken; nothing is left running then.
  */
 export async function startCollector(options: CollectorOptions = {}): Promise<RunningCollector> {

@@ -4,7 +4,7 @@
  * Collector stack, or some other process) instead of a bare EADDRINUSE.
  */
 import type { Server } from 'node:http';
-import { HEALTH_SERVICE_NAME } from './constants.js';
+import { HEALTH_SERVICE_NAME } from './shared/constants.js';
 
 /** A listener could not bind because its port is in use. */
 export class PortInUseError extends Error {

@@ -1,34 +1,5 @@
 /** Human-readable CLI output: trace trees with logs in place, log lines, trace tables. */
-import type { TraceSummary } from '../store/query.js';
-
-/** The viewer API's span shape (the fields the CLI prints). */
-export interface ApiSpan {
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  kind: string;
-  serviceName: string;
-  startTimeUnixNano: string;
-  durationNano: string;
-  status: { code: string; message: string };
-}
-
-/** The viewer API's log shape (the fields the CLI prints). */
-export interface ApiLog {
-  id: number;
-  timeUnixNano: string;
-  severityText: string;
-  severityNumber: number;
-  body: unknown;
-  traceId: string;
-  spanId: string;
-  serviceName: string;
-  userId: string | null;
-  attributes: Record<string, unknown>;
-}
-
-/** The viewer API's trace summary shape (`/api/summaries`). */
-export type ApiSummary = TraceSummary;
+import type { ApiLog, ApiSpan, ApiTraceSummary } from '../api/viewer-types.js';
 
 /** Formats nanoseconds as a short duration: `850 ns`, `12.3 µs`, `250 ms`, `1.88 s`. */
 export function formatDuration(nanosText: string): string {
@@ -125,7 +96,7 @@ export function renderTraceTree(traceId: string, spans: ApiSpan[], logs: ApiLog[
 }
 
 /** A table of recent traces. */
-export function renderTraceTable(traces: ApiSummary[]): string {
+export function renderTraceTable(traces: ApiTraceSummary[]): string {
   if (traces.length === 0) return 'No traces found.';
   const rows = traces.map((trace) => [
     formatTime(trace.startTimeUnixNano),

@@ -5,10 +5,8 @@
  * client misses events instead of growing memory); all losses are counted in the stats.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CollectorStats } from '../stats.js';
-
-/** Event names sent to clients. */
-export type LiveEventName = 'spans' | 'logs';
+import type { LiveEventData, LiveEventName } from '../api/viewer-types.js';
+import type { CollectorStats } from '../shared/stats.js';
 
 const FLUSH_INTERVAL_MS = 100;
 const HEARTBEAT_INTERVAL_MS = 15_000;
@@ -84,7 +82,8 @@ export class LiveEvents {
       if (!this.due[event]) continue;
       this.due[event] = false;
       const pending = this.pending[event];
-      const message = `event: ${event}\ndata: ${JSON.stringify({ traceIds: [...pending] })}\n\n`;
+      const data: LiveEventData = { traceIds: [...pending] };
+      const message = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
       pending.clear();
       this.broadcast(message);
     }

@@ -3,13 +3,14 @@
  * `{"data", "total", "limit", "offset", "errors"}` envelope with Jaeger's trace model
  * (microsecond times, typed tags, processes).
  */
-import type { AnyValue, KeyValue, SpanEventModel, SpanLinkModel } from '../otlp/model.js';
-import { SPAN_KIND_NAMES, STATUS_CODE_ERROR, STATUS_CODE_NAMES } from '../otlp/model.js';
-import { toPlainValue } from '../otlp/values.js';
+import type { JaegerEnvelope } from '../api/viewer-types.js';
 import { parseAttributeFilters, parseDuration, parseInteger, parseScaledNumber } from '../http/params.js';
 import { HttpError, parseTraceId, sendJson } from '../http/respond.js';
 import { optionalQuery, queryValue, queryValues, route } from '../http/router.js';
 import type { Route } from '../http/router.js';
+import type { AnyValue, KeyValue, SpanEventModel, SpanLinkModel } from '../otlp/model.js';
+import { SPAN_KIND_NAMES, STATUS_CODE_ERROR, STATUS_CODE_NAMES } from '../otlp/model.js';
+import { toPlainValue } from '../otlp/values.js';
 import type { SpanRow, TelemetryQueries } from '../store/query.js';
 
 /** A Jaeger tag / log field. */
@@ -26,8 +27,9 @@ const NANOS_PER_MILLI = 1_000_000n;
 const DEFAULT_DEPENDENCY_LOOKBACK_NS = 24n * 3_600_000_000_000n;
 
 /** Wraps results in Jaeger's structured response. */
-function envelope(data: unknown, total: number): string {
-  return JSON.stringify({ data, total, limit: 0, offset: 0, errors: null });
+function envelope<T>(data: T, total: number): string {
+  const body: JaegerEnvelope<T> = { data, total, limit: 0, offset: 0, errors: null };
+  return JSON.stringify(body);
 }
 
 /** Jaeger's error envelope, plus API.md's `error` object. */

@@ -2,11 +2,12 @@
  * Jaeger api_v3 over HTTP (the grpc-gateway JSON of Jaeger v2's QueryService): services,
  * operations, trace by id and trace search, traces as OTLP JSON inside `{"result": ...}`.
  */
-import { SPAN_KIND_NAMES } from '../otlp/model.js';
+import type { OperationsResponse, ServicesResponse } from '../api/viewer-types.js';
 import { parseAttributeFilters, parseDuration, parseInteger, parseRfc3339 } from '../http/params.js';
 import { HttpError, parseTraceId, sendJson } from '../http/respond.js';
 import { optionalQuery, queryValue, queryValues, route } from '../http/router.js';
 import type { Route } from '../http/router.js';
+import { SPAN_KIND_NAMES } from '../otlp/model.js';
 import type { TelemetryQueries } from '../store/query.js';
 import { renderResourceSpans } from './otlp-json.js';
 
@@ -21,7 +22,14 @@ function v3Error(status: number, message: string): unknown {
 /** Routes of `/api/v3/*`. */
 export function jaegerV3Routes(queries: TelemetryQueries): Route[] {
   return [
-    route(/^\/api\/v3\/services\/?$/, ({ response }) => sendJson(response, 200, { services: queries.services() }), v3Error),
+    route(
+      /^\/api\/v3\/services\/?$/,
+      ({ response }) => {
+        const body: ServicesResponse = { services: queries.services() };
+        sendJson(response, 200, body);
+      },
+      v3Error,
+    ),
     route(
       /^\/api\/v3\/operations\/?$/,
       ({ url, response }) => {
@@ -32,8 +40,10 @@ export function jaegerV3Routes(queries: TelemetryQueries): Route[] {
         if (kind === -1) {
           throw new HttpError(400, `malformed parameter span_kind (actual: ${JSON.stringify(kindName)}), expected one of ${SPAN_KIND_NAMES.join(', ')}`);
         }
-        const operations = queries.operations(service, kind).map((operation) => ({ name: operation.name, spanKind: SPAN_KIND_NAMES[operation.kind] ?? '' }));
-        sendJson(response, 200, { operations });
+        const body: OperationsResponse = {
+          operations: queries.operations(service, kind).map((operation) => ({ name: operation.name, spanKind: SPAN_KIND_NAMES[operation.kind] ?? '' })),
+        };
+        sendJson(response, 200, body);
       },
       v3Error,
     ),

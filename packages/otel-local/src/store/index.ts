@@ -1,21 +1,13 @@
 /** The telemetry store: one SQLite database with its writer, queries and retention. */
 import type { Database as SqliteDatabase } from 'better-sqlite3';
 import type { LogRecordModel, SpanModel } from '../otlp/model.js';
-import type { CollectorStats } from '../stats.js';
+import type { CollectorStats, StoreTotals } from '../shared/stats.js';
 import { TelemetryWriter } from './ingest.js';
 import type { WriteResult } from './ingest.js';
 import { TelemetryQueries } from './query.js';
 import { Retention, usedDatabaseBytes } from './retention.js';
 import type { PruneResult, RetentionLimits } from './retention.js';
 import { openDatabase } from './schema.js';
-
-/** Current contents of the store, for `/api/health`. */
-export interface StoreTotals {
-  spans: number;
-  traces: number;
-  logs: number;
-  dbBytes: number;
-}
 
 /** Opens the database and wires writer, queries and retention together, keeping stats current. */
 export class TelemetryStore {
@@ -95,4 +87,4 @@ export class TelemetryStore {
   }
 }
 
-export type { WriteResult, PruneResult, RetentionLimits };
+export type { WriteResult, PruneResult, RetentionLimits, StoreTotals };

@@ -23,6 +23,20 @@ export function buildModel(payload) {
   const logs = [...(payload.logs ?? [])].sort(compareLogs);
   for (const l of logs) l._level = severityLevel(l.severityNumber, l.severityText);
 
+  const { startNs, endNs } = timeBounds(spans, logs);
+  const { roots, children } = spanTree(spans);
+  const { logsBySpan, looseLogs } = logsBySpanId(spans, logs);
+  const { entries, spanIndex } = flatten(spans, roots, children, logsBySpan, looseLogs);
+
+  const services = [...new Set([...spans.values()].map((s) => s.serviceName).filter(Boolean))].sort();
+  let errorCount = 0;
+  for (const s of spans.values()) if (isErrorStatus(s.status)) errorCount++;
+
+  return { spans, entries, spanIndex, startNs, endNs, totalNs: endNs - startNs, roots, logsBySpan, looseLogs, logs, services, errorCount };
+}
+
+/** First and last nanosecond of the trace's spans and logs. */
+function timeBounds(spans, logs) {
   let startNs = null;
   let endNs = null;
   const widen = (a, b) => {
@@ -41,8 +55,11 @@ export function buildModel(payload) {
   }
   startNs ??= 0n;
   endNs ??= startNs;
-  const totalNs = endNs - startNs;
+  return { startNs, endNs };
+}
 
+/** Roots (spans whose parent did not arrive) and each span's children, all in start order. */
+function spanTree(spans) {
   const children = new Map();
   const roots = [];
   for (const s of spans.values()) {
@@ -60,9 +77,13 @@ export function buildModel(payload) {
   };
   roots.sort(byStart);
   for (const list of children.values()) list.sort(byStart);
+  return { roots, children };
+}
 
+/** Logs under their received span; the rest (no span id, or a span that has not arrived) are loose. */
+function logsBySpanId(spans, logs) {
   const logsBySpan = new Map();
-  const looseLogs = []; // no span id, or a span that has not arrived
+  const looseLogs = [];
   for (const l of logs) {
     if (l.spanId && spans.has(l.spanId)) {
       if (!logsBySpan.has(l.spanId)) logsBySpan.set(l.spanId, []);
@@ -71,7 +92,11 @@ export function buildModel(payload) {
       looseLogs.push(l);
     }
   }
+  return { logsBySpan, looseLogs };
+}
 
+/** The rows in display order: loose logs under a group header first, then each span tree depth first. */
+function flatten(spans, roots, children, logsBySpan, looseLogs) {
   const entries = [];
   const spanIndex = new Map();
   if (looseLogs.length) {
@@ -105,12 +130,7 @@ export function buildModel(payload) {
     for (let i = kids.length - 1; i >= 0; i--) stack.push({ span: kids[i], depth: depth + 1 });
   }
   while (open.length) open.pop().end = entries.length - 1;
-
-  const services = [...new Set([...spans.values()].map((s) => s.serviceName).filter(Boolean))].sort();
-  let errorCount = 0;
-  for (const s of spans.values()) if (isErrorStatus(s.status)) errorCount++;
-
-  return { spans, entries, spanIndex, startNs, endNs, totalNs, roots, logsBySpan, looseLogs, logs, services, errorCount };
+  return { entries, spanIndex };
 }
 
 export function compareLogs(a, b) {
@@ -121,6 +141,14 @@ export function compareLogs(a, b) {
   const ib = String(b.id ?? '');
   if (ia.length !== ib.length && /^\d+$/.test(ia) && /^\d+$/.test(ib)) return ia.length - ib.length;
   return ia < ib ? -1 : ia > ib ? 1 : 0;
+}
+
+/**
+ * A log record's id as text: the key of its rows and `data-log-id`. The collector's ids are
+ * numbers, while DOM data attributes are strings; comparing keys keeps the two in step.
+ */
+export function logKey(log) {
+  return String(log.id ?? '');
 }
 
 /** Offset of an epoch-ns time from the trace start, as a fraction 0..1 of the trace length. */

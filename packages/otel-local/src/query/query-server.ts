@@ -6,10 +6,10 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { jaegerLegacyRoutes } from '../jaeger/legacy.js';
 import { jaegerV3Routes } from '../jaeger/v3.js';
-import { errorBody, sendJson } from './respond.js';
-import { dispatch } from './router.js';
-import type { Route } from './router.js';
-import { serveViewer } from './static.js';
+import { errorBody, sendJson } from '../http/respond.js';
+import { dispatch } from '../http/router.js';
+import type { Route } from '../http/router.js';
+import { serveViewer } from '../http/static.js';
 import { viewerApiRoutes } from './viewer-api.js';
 import type { ViewerApiOptions } from './viewer-api.js';
 

@@ -8,13 +8,14 @@ import { decodeLogsRequestJson, decodeTraceRequestJson } from '../otlp/decode-js
 import { decodeLogsRequestProto, decodeTraceRequestProto } from '../otlp/decode-proto.js';
 import { contentTypeOf, encodeErrorStatus, encodeExportResponse } from '../otlp/encode-response.js';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/encode-response.js';
-import { OtlpDecodeError } from '../otlp/normalize.js';
-import type { CollectorStats } from '../stats.js';
 import type { DecodedBatch, LogRecordModel, SpanModel } from '../otlp/model.js';
+import { OtlpDecodeError } from '../otlp/normalize.js';
+import type { LiveEventName } from '../api/viewer-types.js';
+import { BodyError, readBody } from '../http/body.js';
+import type { LiveEvents } from '../http/events.js';
+import { HEALTH_SERVICE_NAME } from '../shared/constants.js';
+import type { CollectorStats } from '../shared/stats.js';
 import type { TelemetryStore, WriteResult } from '../store/index.js';
-import { BodyError, readBody } from './body.js';
-import type { LiveEventName, LiveEvents } from './events.js';
-import { HEALTH_SERVICE_NAME } from '../constants.js';
 
 /** What the receiver needs. */
 export interface ReceiverOptions {

@@ -2,19 +2,19 @@
  * The viewer's own API (see API.md): trace summaries, one trace with its logs, log search,
  * live events and health. Attribute maps are plain `{key: value}` objects here.
  */
-import { HEALTH_SERVICE_NAME } from '../constants.js';
+import type { ApiLog, ApiSpan, HealthResponse, LogsResponse, SummariesResponse, TraceResponse } from '../api/viewer-types.js';
+import type { LiveEvents } from '../http/events.js';
+import { parseAttributeFilters, parseInteger, parseScaledNumber } from '../http/params.js';
+import { HttpError, parseTraceId, sendJson } from '../http/respond.js';
+import { optionalQuery, queryValue, queryValues, route } from '../http/router.js';
+import type { Route } from '../http/router.js';
 import type { AnyValue, KeyValue, SpanEventModel, SpanLinkModel } from '../otlp/model.js';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../otlp/model.js';
 import { toPlainAttributes, toPlainValue } from '../otlp/values.js';
-import type { CollectorStats } from '../stats.js';
+import { HEALTH_SERVICE_NAME } from '../shared/constants.js';
+import type { CollectorStats } from '../shared/stats.js';
 import type { TelemetryStore } from '../store/index.js';
 import type { LogRow, SpanRow, TelemetryQueries } from '../store/query.js';
-import type { LiveEvents } from './events.js';
-import { parseAttributeFilters, parseInteger, parseScaledNumber } from './params.js';
-import { HttpError, parseTraceId, sendJson } from './respond.js';
-import { optionalQuery, queryValue, queryValues, route } from './router.js';
-import type { Route } from './router.js';
-
 
 const NANOS_PER_MILLI = 1_000_000n;
 const DEFAULT_SUMMARY_LIMIT = 50;
@@ -55,14 +55,16 @@ export function viewerApiRoutes(options: ViewerApiOptions): Route[] {
       });
       const truncated = traces.length > limit;
       if (truncated) traces.length = limit;
-      sendJson(response, 200, { traces, truncated });
+      const body: SummariesResponse = { traces, truncated };
+      sendJson(response, 200, body);
     }),
     route(/^\/api\/trace\/([^/]+)\/?$/, ({ params, response }) => {
       const traceId = parseTraceId(params[0]!);
       const spans = queries.traceSpans(traceId);
       const logs = queries.traceLogs(traceId);
       if (spans.length === 0 && logs.length === 0) throw new HttpError(404, `trace ${traceId} not found (no spans or logs with this id)`);
-      sendJson(response, 200, { traceId, spans: spans.map((span) => toViewerSpan(queries, span)), logs: logs.map((log) => toViewerLog(queries, log)) });
+      const body: TraceResponse = { traceId, spans: spans.map((span) => toViewerSpan(queries, span)), logs: logs.map((log) => toViewerLog(queries, log)) };
+      sendJson(response, 200, body);
     }),
     route(/^\/api\/logs\/?$/, ({ url, response }) => {
       const level = queryValue(url, 'level')?.toLowerCase();
@@ -85,19 +87,21 @@ export function viewerApiRoutes(options: ViewerApiOptions): Route[] {
         beforeId,
         limit: optionalQuery(url, 'limit', (name, value) => parseInteger(name, value, 1, MAX_LIMIT)) ?? DEFAULT_LOG_LIMIT,
       });
-      sendJson(response, 200, { logs: logs.map((log) => toViewerLog(queries, log)) });
+      const body: LogsResponse = { logs: logs.map((log) => toViewerLog(queries, log)) };
+      sendJson(response, 200, body);
     }),
     route(/^\/api\/events\/?$/, ({ request, response }) => events.subscribe(request, response)),
     route(/^\/api\/health\/?$/, ({ response }) => {
       const { otlpPort, queryPort } = options.ports();
-      sendJson(response, 200, {
+      const body: HealthResponse = {
         status: 'ok',
         service: HEALTH_SERVICE_NAME,
         otlpPort,
         queryPort,
         dbPath: store.path,
         stats: { ...stats, liveClients: events.clientCount, stored: store.totals() },
-      });
+      };
+      sendJson(response, 200, body);
     }),
   ];
 }
@@ -107,7 +111,7 @@ function isTrue(value: string | undefined): boolean {
 }
 
 /** A span in the viewer's shape. */
-export function toViewerSpan(queries: TelemetryQueries, span: SpanRow) {
+export function toViewerSpan(queries: TelemetryQueries, span: SpanRow): ApiSpan {
   const resource = queries.resource(span.resourceId);
   const scope = queries.scope(span.scopeId);
   const events = span.eventsJson ? (JSON.parse(span.eventsJson) as SpanEventModel[]) : [];
@@ -133,7 +137,7 @@ export function toViewerSpan(queries: TelemetryQueries, span: SpanRow) {
 }
 
 /** A log record in the viewer's shape. */
-export function toViewerLog(queries: TelemetryQueries, log: LogRow) {
+export function toViewerLog(queries: TelemetryQueries, log: LogRow): ApiLog {
   return {
     id: log.id,
     timeUnixNano: log.timeUnixNano,

@@ -1,0 +1,163 @@
+/**
+ * Response shapes of the query server's JSON APIs that the web viewer, the CLI and tests read
+ * (API.md, "Viewer API" and the Jaeger endpoints the viewer uses), defined once: the server
+ * builds its answers as these types, clients parse into them. Types only; nothing here runs.
+ *
+ * All ids are lowercase hex, all nanosecond times decimal strings (64-bit exact).
+ */
+import type { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../otlp/model.js';
+import type { PlainValue } from '../otlp/values.js';
+import type { CollectorStats, StoreTotals } from '../shared/stats.js';
+
+/** An attribute value as plain JSON: int64 beyond 2^53 as a decimal string, bytes as base64, maps and arrays nested. */
+export type ApiValue = PlainValue;
+
+/** An attribute map (`{key: value}`), e.g. a span's `attributes` or `resource`. */
+export type ApiAttributes = Record<string, ApiValue>;
+
+/** A span kind as a lowercase name. */
+export type ApiSpanKind = (typeof SPAN_KIND_NAMES)[number];
+
+/** A span status code as a lowercase name. */
+export type ApiStatusCode = (typeof STATUS_CODE_NAMES)[number];
+
+/** A span event. */
+export interface ApiSpanEvent {
+  name: string;
+  timeUnixNano: string;
+  attributes: ApiAttributes;
+}
+
+/** A span link. */
+export interface ApiSpanLink {
+  traceId: string;
+  spanId: string;
+  attributes: ApiAttributes;
+}
+
+/** A span of `GET /api/trace/{traceId}`. */
+export interface ApiSpan {
+  spanId: string;
+  /** Empty for a root span. */
+  parentSpanId: string;
+  name: string;
+  kind: ApiSpanKind;
+  serviceName: string;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  durationNano: string;
+  status: { code: ApiStatusCode; message: string };
+  attributes: ApiAttributes;
+  resource: ApiAttributes;
+  events: ApiSpanEvent[];
+  links: ApiSpanLink[];
+  scope: { name: string; version: string };
+  /** From `user.id` / `user_id` / `enduser.id`, else null. */
+  userId: string | null;
+  traceState: string;
+}
+
+/** A log record of `GET /api/logs` and `GET /api/trace/{traceId}`. */
+export interface ApiLog {
+  /** Increasing row id: newer records have larger ids; with `timeUnixNano` the paging cursor. */
+  id: number;
+  /** The observed time when the record had no event time. */
+  timeUnixNano: string;
+  observedTimeUnixNano: string;
+  severityNumber: number;
+  severityText: string;
+  body: ApiValue;
+  /** Empty when the record has no trace id. */
+  traceId: string;
+  /** Empty when the record has no span id. */
+  spanId: string;
+  userId: string | null;
+  serviceName: string;
+  attributes: ApiAttributes;
+  resource: ApiAttributes;
+  /** Whether spans of the record's trace have been received. */
+  traceKnown: boolean;
+  eventName: string;
+}
+
+/** A trace of `GET /api/summaries`. */
+export interface ApiTraceSummary {
+  traceId: string;
+  /** Service and name of the root span (of the earliest span until the root arrives). */
+  rootService: string;
+  rootName: string;
+  services: string[];
+  spanCount: number;
+  errorCount: number;
+  startTimeUnixNano: string;
+  durationNano: string;
+  userId: string | null;
+  logCount: number;
+}
+
+/** `GET /api/summaries`: newest first. */
+export interface SummariesResponse {
+  traces: ApiTraceSummary[];
+  /** More traces matched than `limit`; the newest `limit` are returned. */
+  truncated: boolean;
+}
+
+/** `GET /api/trace/{traceId}`: spans in start order, logs oldest first. */
+export interface TraceResponse {
+  traceId: string;
+  spans: ApiSpan[];
+  logs: ApiLog[];
+}
+
+/** `GET /api/logs`: oldest first. */
+export interface LogsResponse {
+  logs: ApiLog[];
+}
+
+/** `stats` of `GET /api/health`: the counters since start, live clients and the store's current contents. */
+export type HealthStats = { [K in keyof CollectorStats]: number } & {
+  liveClients: number;
+  stored: StoreTotals;
+};
+
+/** `GET /api/health`. */
+export interface HealthResponse {
+  status: 'ok';
+  service: string;
+  otlpPort: number;
+  queryPort: number;
+  dbPath: string;
+  stats: HealthStats;
+}
+
+/** Names of the Server-Sent Events of `GET /api/events`. */
+export type LiveEventName = 'spans' | 'logs';
+
+/** `data` of every `GET /api/events` event: the traces the ingest batch touched (may be empty for logs). */
+export interface LiveEventData {
+  traceIds: string[];
+}
+
+/** `GET /api/v3/services`. */
+export interface ServicesResponse {
+  services: string[];
+}
+
+/** `GET /api/v3/operations?service=`. */
+export interface OperationsResponse {
+  operations: Array<{ name: string; spanKind: ApiSpanKind | '' }>;
+}
+
+/** The legacy Jaeger endpoints' envelope, e.g. `GET /api/services` is `JaegerEnvelope<string[]>`. */
+export interface JaegerEnvelope<T> {
+  data: T;
+  total: number;
+  limit: number;
+  offset: number;
+  errors: null;
+}
+
+/** Every error answer of the query API (api_v3 errors add `httpCode`, legacy ones Jaeger's `errors` list). */
+export interface ApiErrorBody {
+  error: { code: number; message: string };
+}
