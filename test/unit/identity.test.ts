@@ -3,7 +3,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ROOT_CONTEXT, defaultTextMapGetter, propagation } from '@opentelemetry/api';
 import { isRequestScope } from '../../packages/next-request-context/src/context/scope';
-import { readSigningSecret } from '../../packages/next-request-context/src/identity/secret';
+import { readSigningSecret } from '../../packages/next-request-context/src/settings/secret';
 import { createHmacSha256, sha256 } from '../../packages/next-request-context/src/identity/sha256';
 import { TrustedUserPropagator } from '../../packages/next-request-context/src/identity/trusted-user-propagator';
 import { MAX_AGE_SECONDS, USER_HEADER, createUserTokenCodec } from '../../packages/next-request-context/src/identity/user-token';

@@ -1,4 +1,4 @@
-import { readSigningSecret } from './secret.js';
+import { readSigningSecret } from '../settings/secret.js';
 import { createUserTokenCodec } from './user-token.js';
 import type { UserTokenCodec } from './user-token.js';
 

@@ -1,6 +1,6 @@
 import { randomHex } from '../context/random-hex.js';
 import { shareGeneratedSecret } from '../process/env.js';
-import { ConfigurationError } from '../settings/error.js';
+import { ConfigurationError } from './error.js';
 
 /** Environment variable holding the key that signs the verified user id between proxy and render. */
 export const SECRET_ENV = 'REQUEST_CONTEXT_SECRET';
