@@ -8,6 +8,7 @@
 import type { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../otlp/model.js';
 import type { PlainValue } from '../otlp/values.js';
 import type { CollectorStats, StoreTotals } from '../shared/stats.js';
+import type { TraceSummary } from '../shared/trace-summary.js';
 
 /** An attribute value as plain JSON: int64 beyond 2^53 as a decimal string, bytes as base64, maps and arrays nested. */
 export type ApiValue = PlainValue;
@@ -81,19 +82,7 @@ export interface ApiLog {
 }
 
 /** A trace of `GET /api/summaries`. */
-export interface ApiTraceSummary {
-  traceId: string;
-  /** Service and name of the root span (of the earliest span until the root arrives). */
-  rootService: string;
-  rootName: string;
-  services: string[];
-  spanCount: number;
-  errorCount: number;
-  startTimeUnixNano: string;
-  durationNano: string;
-  userId: string | null;
-  logCount: number;
-}
+export type ApiTraceSummary = TraceSummary;
 
 /** `GET /api/summaries`: newest first. */
 export interface SummariesResponse {

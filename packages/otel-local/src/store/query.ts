@@ -10,6 +10,7 @@ import { findAttribute, toMatchText } from '../otlp/values.js';
 import { bloomConditions } from './bloom.js';
 import { cachedValue } from './bounded-cache.js';
 import { fromDbNanos, toDbNanos } from './schema.js';
+import type { TraceSummary } from '../shared/trace-summary.js';
 
 /** A stored span. `attributes`, `events` and `links` are canonical OTLP JSON text. */
 export interface SpanRow {
@@ -77,19 +78,7 @@ export interface LogRow {
   traceKnown: boolean;
 }
 
-/** A trace summary row. */
-export interface TraceSummary {
-  traceId: string;
-  rootService: string;
-  rootName: string;
-  services: string[];
-  spanCount: number;
-  errorCount: number;
-  startTimeUnixNano: string;
-  durationNano: string;
-  userId: string | null;
-  logCount: number;
-}
+export type { TraceSummary } from '../shared/trace-summary.js';
 
 /** `key=value` attribute filters; keys `error`, `span.kind` and `otel.status_code` match span fields. */
 export type AttributeFilter = ReadonlyArray<readonly [key: string, value: string]>;

@@ -1,0 +1,17 @@
+/**
+ * One trace as the search lists it: a row of the store's summary table, and an item of
+ * `GET /api/summaries` as is (the API type `ApiTraceSummary` is this type).
+ */
+export interface TraceSummary {
+  traceId: string;
+  /** Service and name of the root span (of the earliest span until the root arrives). */
+  rootService: string;
+  rootName: string;
+  services: string[];
+  spanCount: number;
+  errorCount: number;
+  startTimeUnixNano: string;
+  durationNano: string;
+  userId: string | null;
+  logCount: number;
+}
