@@ -17,17 +17,26 @@ export interface AppServer {
   stop(graceMillis?: number): Promise<number | null>;
 }
 
+/** A built app to serve: a variant from `prepareVariant` (bench/app/variants.ts). */
+export interface ServedApp {
+  /** The app's directory, with its production build. */
+  dir: string;
+  /** The environment its build was made with (e.g. the Cache Components switch). */
+  env: Record<string, string>;
+}
+
 /**
- * Starts `next start -H 127.0.0.1 -p <port>` on the existing production build with exactly
- * `env` added to a minimal environment (no OTEL_* or other settings leak in from the caller's);
- * `nodeArgs` go to node before next's entry point (e.g. `--cpu-prof`).
+ * Starts `next start -H 127.0.0.1 -p <port>` in `app.dir` on its existing production build with
+ * exactly `app.env` and `env` added to a minimal environment (no OTEL_* or other settings leak in
+ * from the caller's); `nodeArgs` go to node before next's entry point (e.g. `--cpu-prof`).
  */
-export async function startAppServer(label: string, port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<AppServer> {
-  const service = startService(label, 'next', ['start', '-H', '127.0.0.1', '-p', String(port)], { NODE_ENV: 'production', ...env }, {
+export async function startAppServer(label: string, app: ServedApp, port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<AppServer> {
+  const service = startService(label, 'next', ['start', '-H', '127.0.0.1', '-p', String(port)], { NODE_ENV: 'production', ...app.env, ...env }, {
     stdout: 'ignore',
     keepLines: STDERR_LINES_KEPT,
     nodeArgs,
     cleanEnv: true,
+    cwd: app.dir,
   });
   const server: AppServer = { label, baseUrl: `http://127.0.0.1:${port}`, stderrTail: () => [...service.stderr], stop: (graceMillis) => service.stop(graceMillis) };
   try {
