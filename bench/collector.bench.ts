@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { TelemetryStore } from '../packages/otel-local/src/store/index';
-import { CollectorStats } from '../packages/otel-local/src/stats';
+import { CollectorStats } from '../packages/otel-local/src/shared/stats';
 import { LOGS_PER_TRACE, planTraces, random, SPANS_PER_TRACE, toLogModels, toReadableLogs, toReadableSpans, toSpanModels } from './collector/data';
 import type { TracePlan } from './collector/data';
 import { agent, percentile, postProtobuf, startChildCollector, timedGet } from './collector/harness';
