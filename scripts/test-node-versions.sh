@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
+# The adoption test keeps what depends on the Node version (see ADOPTION_SCOPE in the test).
+export ADOPTION_SCOPE=runtime
 # Tests that load the repository's better-sqlite3 (built for the machine's Node) are left out:
 # test/log/otlp.test.ts and the collector's; the adoption test installs otel-local afresh, so the
 # collector and the OTLP path run on each Node there.
