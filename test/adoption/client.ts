@@ -5,6 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StoredSpan, StoredTrace } from '../helpers/collector-client';
 
 export interface Seen {
   traceId: string;
@@ -101,45 +102,8 @@ export function forgeUserToken(secret: string, userId: string, traceId: string):
   return `v1.${user}.${issuedAt}.${mac}`;
 }
 
-export interface StoredSpan {
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  serviceName: string;
-  attributes: Record<string, unknown>;
-}
-
-export interface StoredLog {
-  body: unknown;
-  traceId: string;
-  userId?: string | null;
-  serviceName: string;
-}
-
-export interface StoredTrace {
-  spans: StoredSpan[];
-  logs: StoredLog[];
-}
-
-/** The collector's `GET /api/trace/<id>`; `undefined` on 404. */
-export async function fetchTrace(queryUrl: string, traceId: string): Promise<StoredTrace | undefined> {
-  const response = await fetch(`${queryUrl}/api/trace/${traceId}`);
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`GET /api/trace/${traceId}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as StoredTrace;
-}
-
-/** Polls the collector until `predicate` holds for the trace; returns the last trace seen (the caller's assertions explain a timeout). */
-export async function waitForTrace(queryUrl: string, traceId: string, predicate: (trace: StoredTrace) => boolean, timeoutMillis = 20_000): Promise<StoredTrace> {
-  const deadline = Date.now() + timeoutMillis;
-  let last: StoredTrace = { spans: [], logs: [] };
-  while (Date.now() < deadline) {
-    last = (await fetchTrace(queryUrl, traceId)) ?? last;
-    if (predicate(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return last;
-}
+export { fetchTrace, waitForTrace } from '../helpers/collector-client';
+export type { StoredLog, StoredSpan, StoredTrace } from '../helpers/collector-client';
 
 /** Next.js's server span of the request to `path` (the one of the route itself, not the outer one around the proxy). */
 export function routeSpan(trace: StoredTrace, path: string): StoredSpan | undefined {

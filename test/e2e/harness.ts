@@ -11,6 +11,7 @@ import { startCollector } from '../../packages/otel-local/src/index';
 import { appMode, buildIfStale, freePort, startService, waitForHttp } from '../../scripts/processes';
 import type { AppMode, Service } from '../../scripts/processes';
 import { registerServer } from './client';
+import type { StoredSpan, StoredTrace } from '../helpers/collector-client';
 
 export interface Stack {
   baseUrl: string;
@@ -117,50 +118,8 @@ export function deepestContext(html: string): SeenContext {
   return { traceId, userId: userId === '' ? null : userId };
 }
 
-export interface StoredSpan {
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  serviceName: string;
-  attributes: Record<string, unknown>;
-}
-
-export interface StoredLog {
-  body: unknown;
-  traceId: string;
-  spanId: string;
-  userId: string | null;
-  attributes: Record<string, unknown>;
-  serviceName: string;
-}
-
-export interface StoredTrace {
-  spans: StoredSpan[];
-  logs: StoredLog[];
-}
-
-/** Fetches a trace (spans and logs) from the collector's viewer API; `undefined` when unknown. */
-export async function fetchTrace(queryUrl: string, traceId: string): Promise<StoredTrace | undefined> {
-  const response = await fetch(`${queryUrl}/api/trace/${traceId}`);
-  if (response.status === 404) return undefined;
-  if (!response.ok) throw new Error(`GET /api/trace/${traceId}: ${response.status}`);
-  return (await response.json()) as StoredTrace;
-}
-
-/**
- * Polls until `predicate` holds for the stored trace (telemetry is exported in batches).
- * Returns the last trace seen; the caller's assertions then explain any difference.
- */
-export async function waitForTrace(queryUrl: string, traceId: string, predicate: (trace: StoredTrace) => boolean, timeoutMillis = 15_000): Promise<StoredTrace> {
-  const deadline = Date.now() + timeoutMillis;
-  let last: StoredTrace = { spans: [], logs: [] };
-  while (Date.now() < deadline) {
-    last = (await fetchTrace(queryUrl, traceId)) ?? last;
-    if (predicate(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  return last;
-}
+export { fetchTrace, waitForTrace } from '../helpers/collector-client';
+export type { StoredLog, StoredSpan, StoredTrace } from '../helpers/collector-client';
 
 /** Spans whose parent is not in the trace (the roots). */
 export function roots(trace: StoredTrace): StoredSpan[] {
