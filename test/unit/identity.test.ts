@@ -3,7 +3,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { ROOT_CONTEXT, defaultTextMapGetter, propagation } from '@opentelemetry/api';
 import { isRequestScope } from '../../packages/next-request-context/src/context/scope';
-import { readSigningSecret } from '../../packages/next-request-context/src/settings/secret';
+import { readSigningSecret, readSigningSecrets } from '../../packages/next-request-context/src/settings/secret';
 import { createHmacSha256, sha256 } from '../../packages/next-request-context/src/identity/sha256';
 import { TrustedUserPropagator } from '../../packages/next-request-context/src/identity/trusted-user-propagator';
 import { MAX_AGE_SECONDS, USER_HEADER, createUserTokenCodec } from '../../packages/next-request-context/src/identity/user-token';
@@ -59,6 +59,29 @@ describe('user tokens', () => {
   });
 });
 
+describe('secret rotation', () => {
+  const NOW = () => 1_700_000_000_000;
+  const OLD = 'o'.repeat(40);
+  const rotating = createUserTokenCodec({ current: SECRET, previous: OLD }, NOW);
+
+  it('verifies a token signed with the previous secret only when it is configured as previous', () => {
+    const oldToken = createUserTokenCodec(OLD, NOW).sign('alice', TRACE)!;
+    assert.equal(rotating.verify(oldToken, TRACE), 'alice');
+    assert.equal(createUserTokenCodec(SECRET, NOW).verify(oldToken, TRACE), undefined);
+    assert.equal(createUserTokenCodec({ current: SECRET }, NOW).verify(oldToken, TRACE), undefined);
+    // Still bound to its trace, and still refused when edited or from a third secret.
+    assert.equal(rotating.verify(oldToken, 'f'.repeat(32)), undefined);
+    assert.equal(rotating.verify(createUserTokenCodec('t'.repeat(40), NOW).sign('alice', TRACE)!, TRACE), undefined);
+  });
+
+  it('always signs with the current secret', () => {
+    const token = rotating.sign('bob', TRACE)!;
+    assert.equal(createUserTokenCodec(SECRET, NOW).verify(token, TRACE), 'bob');
+    assert.equal(createUserTokenCodec(OLD, NOW).verify(token, TRACE), undefined);
+    assert.equal(token, createUserTokenCodec(SECRET, NOW).sign('bob', TRACE));
+  });
+});
+
 describe('TrustedUserPropagator', () => {
   const codec = createUserTokenCodec(SECRET);
   // As registered: the W3C trace-context propagator first, so the token is checked against the
@@ -101,6 +124,30 @@ describe('signing secret', () => {
   it('fails fast in production when unset, and when too short anywhere', () => {
     assert.throws(() => readSigningSecret({ NODE_ENV: 'production' }), /REQUEST_CONTEXT_SECRET is invalid \(actual: unset\), expected at least 32/);
     assert.throws(() => readSigningSecret({ REQUEST_CONTEXT_SECRET: 'short' }), /\(actual: 5 characters\), expected at least 32 characters/);
+  });
+
+  it('reads the previous secret of a rotation, with the same rules', () => {
+    const current = 'c'.repeat(32);
+    assert.deepEqual(readSigningSecrets({ REQUEST_CONTEXT_SECRET: current }), { current });
+    assert.deepEqual(readSigningSecrets({ REQUEST_CONTEXT_SECRET: current, REQUEST_CONTEXT_SECRET_PREVIOUS: '' }), { current });
+    assert.deepEqual(readSigningSecrets({ REQUEST_CONTEXT_SECRET: current, REQUEST_CONTEXT_SECRET_PREVIOUS: 'p'.repeat(32) }), { current, previous: 'p'.repeat(32) });
+    const invalid = (env: Record<string, string>, message: string) =>
+      assert.throws(() => readSigningSecrets(env), (error: Error & { setting?: string }) => {
+        assert.equal(error.name, 'ConfigurationError');
+        assert.equal(error.message, message);
+        return true;
+      });
+    invalid(
+      { REQUEST_CONTEXT_SECRET: current, REQUEST_CONTEXT_SECRET_PREVIOUS: 'short' },
+      'REQUEST_CONTEXT_SECRET_PREVIOUS is invalid (actual: 5 characters), expected at least 32 characters',
+    );
+    invalid(
+      { REQUEST_CONTEXT_SECRET: current, REQUEST_CONTEXT_SECRET_PREVIOUS: current },
+      'REQUEST_CONTEXT_SECRET_PREVIOUS is invalid (actual: the same value as REQUEST_CONTEXT_SECRET), expected the secret REQUEST_CONTEXT_SECRET replaced, or unset',
+    );
+    // A previous secret never stands in for a missing or short current one.
+    assert.throws(() => readSigningSecrets({ NODE_ENV: 'production', REQUEST_CONTEXT_SECRET_PREVIOUS: 'p'.repeat(32) }), /^ConfigurationError: REQUEST_CONTEXT_SECRET is invalid \(actual: unset\)/);
+    assert.throws(() => readSigningSecrets({ REQUEST_CONTEXT_SECRET: 'short', REQUEST_CONTEXT_SECRET_PREVIOUS: 'p'.repeat(32) }), /REQUEST_CONTEXT_SECRET is invalid \(actual: 5 characters\)/);
   });
 
   it('generates and shares a per-process secret in development', () => {

@@ -1,3 +1,4 @@
+import type { SigningSecrets } from '../settings/secret.js';
 import { createHmacSha256 } from './sha256.js';
 
 /**
@@ -69,14 +70,18 @@ export interface UserTokenCodec {
 }
 
 /**
- * Creates a codec keyed with `secret`. The HMAC covers the version, the user id, the issue time and
- * the trace id, so a token can neither be edited nor replayed into another trace, nor used once it
- * is older than a few seconds.
+ * Creates a codec keyed with `secrets`: a string, or `{ current, previous }` during a rotation.
+ * Tokens are always signed with the current secret; verification accepts the current one and then
+ * the previous one. The HMAC covers the version, the user id, the issue time and the trace id, so a
+ * token can neither be edited nor replayed into another trace, nor used once it is older than a
+ * few seconds.
  */
-export function createUserTokenCodec(secret: string, now: () => number = Date.now): UserTokenCodec {
-  const hmac = createHmacSha256(secret);
-  const mac = (encodedUser: string, issuedAt: string, traceId: string) =>
-    toBase64Url(hmac(`${VERSION}\n${encodedUser}\n${issuedAt}\n${traceId}`));
+export function createUserTokenCodec(secrets: string | SigningSecrets, now: () => number = Date.now): UserTokenCodec {
+  const { current, previous } = typeof secrets === 'string' ? { current: secrets, previous: undefined } : secrets;
+  // Each key's HMAC state is computed here, once: verification is on every request's path.
+  const signingHmac = createHmacSha256(current);
+  const previousHmac = previous === undefined ? undefined : createHmacSha256(previous);
+  const message = (encodedUser: string, issuedAt: string, traceId: string) => `${VERSION}\n${encodedUser}\n${issuedAt}\n${traceId}`;
 
   return {
     sign(userId, traceId) {
@@ -84,7 +89,7 @@ export function createUserTokenCodec(secret: string, now: () => number = Date.no
       if (userBytes.length === 0 || userBytes.length > MAX_USER_ID_BYTES) return undefined;
       const encodedUser = toBase64Url(userBytes);
       const issuedAt = String(Math.floor(now() / 1000));
-      return `${VERSION}.${encodedUser}.${issuedAt}.${mac(encodedUser, issuedAt, traceId)}`;
+      return `${VERSION}.${encodedUser}.${issuedAt}.${toBase64Url(signingHmac(message(encodedUser, issuedAt, traceId)))}`;
     },
     verify(token, traceId) {
       if (token.length > 1024) return undefined;
@@ -94,7 +99,11 @@ export function createUserTokenCodec(secret: string, now: () => number = Date.no
       if (!/^\d{1,12}$/.test(issuedAt)) return undefined;
       const age = Math.floor(now() / 1000) - Number(issuedAt);
       if (age > MAX_AGE_SECONDS || age < -MAX_CLOCK_SKEW_SECONDS) return undefined;
-      if (!constantTimeEqual(signature, mac(encodedUser, issuedAt, traceId))) return undefined;
+      const signed = message(encodedUser, issuedAt, traceId);
+      // The current secret first: outside a rotation every genuine token matches it, in one HMAC.
+      if (!constantTimeEqual(signature, toBase64Url(signingHmac(signed))) && !(previousHmac !== undefined && constantTimeEqual(signature, toBase64Url(previousHmac(signed))))) {
+        return undefined;
+      }
       const userBytes = fromBase64Url(encodedUser);
       if (userBytes === undefined || userBytes.length === 0 || userBytes.length > MAX_USER_ID_BYTES) return undefined;
       try {
@@ -105,4 +114,3 @@ export function createUserTokenCodec(secret: string, now: () => number = Date.no
     },
   };
 }
-

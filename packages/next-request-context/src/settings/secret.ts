@@ -4,7 +4,18 @@ import { ConfigurationError } from './error.js';
 
 /** Environment variable holding the key that signs the verified user id between proxy and render. */
 export const SECRET_ENV = 'REQUEST_CONTEXT_SECRET';
+/**
+ * Environment variable holding the secret `REQUEST_CONTEXT_SECRET` replaced, during a rotation:
+ * tokens signed with it are still accepted, none is signed with it.
+ */
+export const PREVIOUS_SECRET_ENV = 'REQUEST_CONTEXT_SECRET_PREVIOUS';
 const MIN_SECRET_LENGTH = 32;
+
+/** The secrets of the user token: `current` signs and verifies, `previous` (during a rotation) only verifies. */
+export interface SigningSecrets {
+  current: string;
+  previous?: string;
+}
 
 /**
  * Returns the signing secret from `REQUEST_CONTEXT_SECRET`.
@@ -28,4 +39,26 @@ export function readSigningSecret(env: Record<string, string | undefined> = proc
     throw new ConfigurationError(SECRET_ENV, `${secret.length} characters`, `at least ${MIN_SECRET_LENGTH} characters`);
   }
   return secret;
+}
+
+/**
+ * Returns the current secret ({@link readSigningSecret}) and, when `REQUEST_CONTEXT_SECRET_PREVIOUS`
+ * is set, the previous one, for a rotation without downtime: deploy the new secret as current and
+ * the old one as previous, so tokens signed by instances still on the old secret keep verifying;
+ * remove the previous one once every instance runs the new secret (tokens live 5 seconds).
+ *
+ * @throws {ConfigurationError} as {@link readSigningSecret}; and when the previous secret is shorter
+ *   than 32 characters or the same as the current one. Neither message contains a secret.
+ */
+export function readSigningSecrets(env: Record<string, string | undefined> = process.env): SigningSecrets {
+  const current = readSigningSecret(env);
+  const previous = env[PREVIOUS_SECRET_ENV];
+  if (previous === undefined || previous === '') return { current };
+  if (previous.length < MIN_SECRET_LENGTH) {
+    throw new ConfigurationError(PREVIOUS_SECRET_ENV, `${previous.length} characters`, `at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (previous === current) {
+    throw new ConfigurationError(PREVIOUS_SECRET_ENV, `the same value as ${SECRET_ENV}`, `the secret ${SECRET_ENV} replaced, or unset`);
+  }
+  return { current, previous };
 }
