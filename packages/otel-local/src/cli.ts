@@ -1,13 +1,13 @@
 /**
  * `otel-local`: command line of the embedded collector.
  *
- *   start  [--db path] [--otlp-port n] [--query-port n] [--host h]   run the collector in the foreground
+ *   start  [--db path] [--otlp-port n] [--query-port n] [--host h] [--token t]   run the collector in the foreground
  *   traces [--service s] [--operation o] [--user u] [--min-duration 100ms] [--errors] [--limit n]
  *   trace  <traceId>                                                  span tree with logs in place
  *   logs   (--trace id | --user id) [--level warn] [--limit n] [--follow]
  *
- * Query commands talk to the query API (--url, env COLLECTOR_URL, default http://127.0.0.1:16686);
- * `--json` prints machine-readable output.
+ * Query commands talk to the query API (--url, env COLLECTOR_URL, default http://127.0.0.1:16686;
+ * --token / COLLECTOR_TOKEN when it listens off loopback); `--json` prints machine-readable output.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -21,7 +21,7 @@ import { DEFAULT_QUERY_URL } from './shared/constants.js';
 const USAGE = `Usage: otel-local <command> [options]
 
 Commands:
-  start   [--db path] [--otlp-port 4318] [--query-port 16686] [--host 127.0.0.1]
+  start   [--db path] [--otlp-port 4318] [--query-port 16686] [--host 127.0.0.1] [--token t]
           [--retention-hours 72] [--max-spans n] [--max-db-mb n]
                        run the embedded collector in the foreground
   traces  [--service s] [--operation o] [--user id] [--min-duration 100ms] [--errors] [--limit 20]
@@ -33,6 +33,16 @@ Commands:
 Options for traces/trace/logs:
   --url <url>          query API of the collector (env COLLECTOR_URL, default ${DEFAULT_QUERY_URL})
   --json               machine-readable output (with --follow: one JSON log record per line)
+  --token <token>      bearer token of a collector that listens off loopback (env COLLECTOR_TOKEN)
+
+Access (start):
+  On loopback (the default 127.0.0.1) no token is needed. With --host 0.0.0.0 or any other
+  non-loopback address, every listener requires a token: --token / COLLECTOR_TOKEN (at least 16
+  characters), or a random one generated at start and printed once on stderr with a warning.
+  Exporters send it as OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>; open the viewer
+  once as http://<host>:16686/?token=<token> (it then keeps an HttpOnly cookie).
+  Both listeners answer only Host names localhost, 127.0.0.1, [::1], *.localhost or the --host
+  value (421 otherwise) and refuse cross-site browser requests (403).
 `;
 
 /** A usage mistake: printed with the usage text, exit code 2. */
@@ -42,6 +52,7 @@ type Flags = Record<string, string | boolean | undefined>;
 
 const QUERY_OPTIONS = {
   url: { type: 'string' },
+  token: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -52,6 +63,7 @@ const COMMAND_OPTIONS = {
     'otlp-port': { type: 'string' },
     'query-port': { type: 'string' },
     host: { type: 'string' },
+    token: { type: 'string' },
     'retention-hours': { type: 'string' },
     'max-spans': { type: 'string' },
     'max-db-mb': { type: 'string' },
@@ -101,17 +113,20 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const url = (values.url as string | undefined) ?? process.env.COLLECTOR_URL ?? DEFAULT_QUERY_URL;
+  const target: Target = {
+    url: (values.url as string | undefined) ?? process.env.COLLECTOR_URL ?? DEFAULT_QUERY_URL,
+    token: (values.token as string | undefined) ?? (process.env.COLLECTOR_TOKEN || undefined),
+  };
   switch (command as Command) {
     case 'start':
       return startCommand(values);
     case 'traces':
-      return tracesCommand(url, values);
+      return tracesCommand(target, values);
     case 'trace':
       if (positionals.length !== 1) throw new UsageError(`trace takes one trace id (actual: ${positionals.length} arguments), expected: otel-local trace <traceId>`);
-      return traceCommand(url, positionals[0]!, values);
+      return traceCommand(target, positionals[0]!, values);
     case 'logs':
-      return logsCommand(url, values);
+      return logsCommand(target, values);
   }
 }
 
@@ -123,6 +138,7 @@ function startCommand(values: Flags): Promise<number> {
     'otlp-port': 'COLLECTOR_OTLP_PORT',
     'query-port': 'COLLECTOR_QUERY_PORT',
     host: 'COLLECTOR_HOST',
+    token: 'COLLECTOR_TOKEN',
     'retention-hours': 'COLLECTOR_RETENTION_HOURS',
     'max-spans': 'COLLECTOR_MAX_SPANS',
     'max-db-mb': 'COLLECTOR_MAX_DB_MB',
@@ -156,7 +172,13 @@ function childExecArgv(fromSource: boolean): string[] {
   return flags;
 }
 
-async function tracesCommand(url: string, values: Flags): Promise<number> {
+/** The query API to talk to, and its bearer token if it needs one. */
+interface Target {
+  url: string;
+  token: string | undefined;
+}
+
+async function tracesCommand({ url, token }: Target, values: Flags): Promise<number> {
   const minDuration = values['min-duration'] as string | undefined;
   const { traces } = await getApi<SummariesResponse>(url, '/api/summaries', {
     service: values.service as string | undefined,
@@ -165,23 +187,23 @@ async function tracesCommand(url: string, values: Flags): Promise<number> {
     minDurationMs: minDuration === undefined ? undefined : durationToMillis(minDuration),
     errorsOnly: values.errors === true,
     limit: (values.limit as string | undefined) ?? 20,
-  });
+  }, token);
   print(values.json ? JSON.stringify({ traces }, null, 2) : renderTraceTable(traces));
   return 0;
 }
 
-async function traceCommand(url: string, traceId: string, values: Flags): Promise<number> {
-  const trace = await getApi<TraceResponse>(url, `/api/trace/${encodeURIComponent(traceId)}`);
+async function traceCommand({ url, token }: Target, traceId: string, values: Flags): Promise<number> {
+  const trace = await getApi<TraceResponse>(url, `/api/trace/${encodeURIComponent(traceId)}`, {}, token);
   print(values.json ? JSON.stringify(trace, null, 2) : renderTraceTree(trace.traceId, trace.spans, trace.logs));
   return 0;
 }
 
-async function logsCommand(url: string, values: Flags): Promise<number> {
+async function logsCommand({ url, token }: Target, values: Flags): Promise<number> {
   const traceId = values.trace as string | undefined;
   const userId = values.user as string | undefined;
   if (!traceId === !userId) throw new UsageError('logs needs exactly one of --trace <traceId> or --user <userId>');
   const params = { traceId, userId, level: values.level as string | undefined, limit: (values.limit as string | undefined) ?? 200 };
-  const fetchLogs = async () => (await getApi<LogsResponse>(url, '/api/logs', params)).logs;
+  const fetchLogs = async () => (await getApi<LogsResponse>(url, '/api/logs', params, token)).logs;
   const follow = values.follow === true;
   const json = values.json === true;
   let logs = await fetchLogs();

@@ -3,7 +3,9 @@
  * ({@link optionsFromEnv}), validated up front with the rules of `settings/rules.ts`, so a bad
  * setting fails fast with a {@link ConfigurationError}: `NAME is invalid (actual: x), expected y`.
  */
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { isLoopbackHost } from './http/guard.js';
 import { ConfigurationError } from './settings/error.js';
 import { checkNonEmpty, checkNumber, checkPort, parseNumber } from './settings/rules.js';
 import type { Environment } from './settings/rules.js';
@@ -35,6 +37,12 @@ export interface CollectorOptions {
   viewerDir?: string;
   /** Where diagnostics go (default: stderr). */
   log?: (message: string) => void;
+  /**
+   * Bearer token for the viewer, the query API and ingest. Off loopback one is required: when not
+   * given, a random one is generated at start and logged once with a warning. On loopback, a given
+   * token is enforced too; none is generated.
+   */
+  token?: string;
 }
 
 /** {@link CollectorOptions} with defaults applied and values validated. */
@@ -48,6 +56,10 @@ export interface ResolvedOptions {
   maxConcurrentRequests: number;
   viewerDir: string;
   log: (message: string) => void;
+  /** The required bearer token, or undefined when none is required (loopback without a given token). */
+  token: string | undefined;
+  /** True when {@link token} was generated here (it is then logged once). */
+  tokenGenerated: boolean;
 }
 
 export const DEFAULT_RETENTION = { maxAgeHours: 72, maxSpans: 2_000_000, maxDbMb: 2048, pruneIntervalMs: 60_000 } as const;
@@ -72,6 +84,8 @@ export function resolveOptions(options: CollectorOptions = {}): ResolvedOptions 
     maxConcurrentRequests: options.maxConcurrentRequests ?? 32,
     viewerDir: options.viewerDir ?? fileURLToPath(new URL('../viewer', import.meta.url)),
     log: options.log ?? ((message) => process.stderr.write(`${message}\n`)),
+    token: options.token,
+    tokenGenerated: false,
   };
   checkPort('otlpPort', resolved.otlpPort);
   checkPort('queryPort', resolved.queryPort);
@@ -86,18 +100,26 @@ export function resolveOptions(options: CollectorOptions = {}): ResolvedOptions 
   checkNumber('retention.pruneIntervalMs', resolved.retention.pruneIntervalMs, { min: 10, max: 24 * 3_600_000 });
   checkNumber('maxBodyBytes', resolved.maxBodyBytes, { min: 1, max: 1024 * MIB, integer: true });
   checkNumber('maxConcurrentRequests', resolved.maxConcurrentRequests, { min: 1, max: 10_000, integer: true });
+  if (resolved.token !== undefined && !/^[\x21-\x7e]{16,512}$/.test(resolved.token)) {
+    throw new ConfigurationError('token', `${resolved.token.length} characters`, 'at least 16 printable ASCII characters without spaces');
+  }
+  if (resolved.token === undefined && !isLoopbackHost(resolved.host)) {
+    resolved.token = randomBytes(24).toString('base64url');
+    resolved.tokenGenerated = true;
+  }
   return resolved;
 }
 
 /**
  * Reads options from the environment: COLLECTOR_HOST, COLLECTOR_OTLP_PORT, COLLECTOR_QUERY_PORT,
- * COLLECTOR_DB, COLLECTOR_RETENTION_HOURS, COLLECTOR_MAX_SPANS, COLLECTOR_MAX_DB_MB, COLLECTOR_MAX_BODY_MB.
+ * COLLECTOR_DB, COLLECTOR_RETENTION_HOURS, COLLECTOR_MAX_SPANS, COLLECTOR_MAX_DB_MB, COLLECTOR_MAX_BODY_MB, COLLECTOR_TOKEN.
  */
 export function optionsFromEnv(env: Environment = process.env): CollectorOptions {
   const number = (name: string, example: number) => parseNumber(name, env[name], example);
   const options: CollectorOptions = { retention: {} };
   if (env.COLLECTOR_HOST) options.host = env.COLLECTOR_HOST;
   if (env.COLLECTOR_DB) options.dbPath = env.COLLECTOR_DB;
+  if (env.COLLECTOR_TOKEN) options.token = env.COLLECTOR_TOKEN;
   options.otlpPort = number('COLLECTOR_OTLP_PORT', DEFAULT_OTLP_PORT);
   options.queryPort = number('COLLECTOR_QUERY_PORT', DEFAULT_QUERY_PORT);
   options.retention!.maxAgeHours = number('COLLECTOR_RETENTION_HOURS', DEFAULT_RETENTION.maxAgeHours);

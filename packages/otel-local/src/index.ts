@@ -12,6 +12,7 @@ import type { Server } from 'node:http';
 import { resolveOptions } from './config.js';
 import type { CollectorOptions } from './config.js';
 import { LiveEvents } from './http/events.js';
+import { isLoopbackHost } from './http/guard.js';
 import { createQueryServer } from './query/query-server.js';
 import { createReceiverServer } from './receiver/receiver.js';
 import { listen } from './ports.js';
@@ -55,6 +56,8 @@ export interface RunningCollector {
   otlpPort: number;
   queryPort: number;
   dbPath: string;
+  /** The bearer token the listeners require (undefined when none is: loopback without a given token). */
+  token: string | undefined;
   /** Live counters (the same object `/api/health` reports). */
   stats: CollectorStats;
   /** Runs retention now (tests, or after changing the clock). */
@@ -80,8 +83,19 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     maxBodyBytes: config.maxBodyBytes,
     maxConcurrentRequests: config.maxConcurrentRequests,
     log: config.log,
+    host: config.host,
+    token: config.token,
   });
-  const queryServer = createQueryServer({ store, stats, events, ports: () => ports, viewerDir: config.viewerDir, log: config.log });
+  const queryServer = createQueryServer({
+    store,
+    stats,
+    events,
+    ports: () => ports,
+    viewerDir: config.viewerDir,
+    log: config.log,
+    host: config.host,
+    token: config.token,
+  });
   const servers: Server[] = [receiver, queryServer];
 
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -120,12 +134,25 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
   pruneTimer.unref();
 
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  if (!isLoopbackHost(config.host)) {
+    config.log(
+      [
+        `WARNING: the embedded collector listens on ${config.host}, not only on loopback: anyone who can reach this machine on ports ` +
+          `${ports.otlpPort} and ${ports.queryPort} can send telemetry and read every trace and log that have the token.`,
+        config.tokenGenerated
+          ? `  Token (generated, shown once): ${config.token}`
+          : '  Token: the one given with --token / COLLECTOR_TOKEN.',
+        `  Viewer: http://${hostForUrl}:${ports.queryPort}/?token=<token>   Exporters: OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>`,
+      ].join('\n'),
+    );
+  }
   return {
     otlpUrl: `http://${hostForUrl}:${ports.otlpPort}`,
     queryUrl: `http://${hostForUrl}:${ports.queryPort}`,
     otlpPort: ports.otlpPort,
     queryPort: ports.queryPort,
     dbPath: config.dbPath,
+    token: config.token,
     stats,
     prune: (nowMs?: number) => {
       store.prune(nowMs);

@@ -22,8 +22,16 @@ export class ApiError extends Error {
   }
 }
 
-/** GETs `path` (with query parameters; undefined/false values are left out) and returns the JSON body. */
-export async function getApi<T>(baseUrl: string, path: string, params: Record<string, string | number | boolean | undefined> = {}): Promise<T> {
+/**
+ * GETs `path` (with query parameters; undefined/false values are left out) and returns the JSON body.
+ * `token` is sent as `Authorization: Bearer <token>` (needed when the collector listens off loopback).
+ */
+export async function getApi<T>(
+  baseUrl: string,
+  path: string,
+  params: Record<string, string | number | boolean | undefined> = {},
+  token?: string,
+): Promise<T> {
   const url = new URL(path, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined || value === false) continue;
@@ -31,7 +39,9 @@ export async function getApi<T>(baseUrl: string, path: string, params: Record<st
   }
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' } });
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    response = await fetch(url, { headers });
   } catch {
     throw new CollectorNotRunningError(baseUrl);
   }

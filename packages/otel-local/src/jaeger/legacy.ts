@@ -164,7 +164,8 @@ function derivedTags(queries: TelemetryQueries, span: SpanRow): JaegerTag[] {
   if (scope.name) tags.push({ key: 'otel.scope.name', type: 'string', value: scope.name });
   if (scope.version) tags.push({ key: 'otel.scope.version', type: 'string', value: scope.version });
   const kind = SPAN_KIND_NAMES[span.kind];
-  if (kind && kind !== 'unspecified' && kind !== 'internal') tags.push({ key: 'span.kind', type: 'string', value: kind });
+  // Like Jaeger's OTLP translator: every kind but UNSPECIFIED, INTERNAL included.
+  if (kind && kind !== 'unspecified') tags.push({ key: 'span.kind', type: 'string', value: kind });
   if (span.statusCode !== 0) {
     tags.push({ key: 'otel.status_code', type: 'string', value: (STATUS_CODE_NAMES[span.statusCode] ?? 'unset').toUpperCase() });
   }

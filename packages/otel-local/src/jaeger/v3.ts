@@ -1,6 +1,8 @@
 /**
  * Jaeger api_v3 over HTTP (the grpc-gateway JSON of Jaeger v2's QueryService): services,
  * operations, trace by id and trace search, traces as OTLP JSON inside `{"result": ...}`.
+ * Parameter names follow Jaeger 2.x (camelCase, snake_case as deprecated aliases); unknown
+ * parameters are a 400. Remaining differences from Jaeger are listed in API.md.
  */
 import type { OperationsResponse, ServicesResponse } from '../api/viewer-types.js';
 import { parseAttributeFilters, parseDuration, parseInteger, parseRfc3339 } from '../http/params.js';
@@ -11,20 +13,89 @@ import { SPAN_KIND_NAMES } from '../otlp/model.js';
 import type { TelemetryQueries } from '../store/query.js';
 import { renderResourceSpans } from './otlp-json.js';
 
-const DEFAULT_SEARCH_DEPTH = 20;
+/** Jaeger's default `query.searchDepth` (cmd/jaeger/.../apiv3/query_parser.go). */
+const DEFAULT_SEARCH_DEPTH = 100;
 const MAX_SEARCH_DEPTH = 1_000;
+
+/** A parameter under its current (camelCase) name and its deprecated snake_case aliases, as Jaeger 2.x reads them. */
+type ParamNames = readonly [canonical: string, ...deprecated: string[]];
+
+const P = {
+  service: ['query.serviceName', 'query.service_name'],
+  operation: ['query.operationName', 'query.operation_name'],
+  startMin: ['query.startTimeMin', 'query.start_time_min'],
+  startMax: ['query.startTimeMax', 'query.start_time_max'],
+  durationMin: ['query.durationMin', 'query.duration_min'],
+  durationMax: ['query.durationMax', 'query.duration_max'],
+  depth: ['query.searchDepth', 'query.search_depth', 'query.num_traces'],
+  rawTraces: ['query.rawTraces', 'query.raw_traces'],
+  attributes: ['query.attributes'],
+  spanKind: ['spanKind', 'span_kind'],
+  traceStart: ['startTime', 'start_time'],
+  traceEnd: ['endTime', 'end_time'],
+  traceRaw: ['rawTraces', 'raw_traces'],
+} as const satisfies Record<string, ParamNames>;
+
+/** The first non-empty value among a parameter's names, with the name it came under. */
+function param(url: URL, names: ParamNames): { name: string; value: string | undefined } {
+  for (const name of names) {
+    const value = queryValue(url, name);
+    if (value !== undefined) return { name, value };
+  }
+  return { name: names[0], value: undefined };
+}
+
+/** Parses a parameter under any of its names with a `params.ts` parser. */
+function parsed<T>(url: URL, names: ParamNames, parse: (name: string, value: string) => T): T | undefined {
+  const { name, value } = param(url, names);
+  return value === undefined ? undefined : parse(name, value);
+}
+
+/** Rejects parameters this endpoint does not know (a misspelt filter must not silently match everything). */
+function rejectUnknown(url: URL, known: readonly ParamNames[]): void {
+  const allowed = new Set(known.flat());
+  for (const name of new Set(url.searchParams.keys())) {
+    if (!allowed.has(name)) {
+      throw new HttpError(400, `unknown parameter ${name} (actual: ${JSON.stringify(name.slice(0, 100))}), expected one of ${[...allowed].join(', ')}`);
+    }
+  }
+}
+
+/** Go's strconv.ParseBool, which Jaeger uses for `rawTraces`. */
+function parseBool(name: string, value: string): boolean {
+  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(value)) return false;
+  throw new HttpError(400, `malformed parameter ${name} (actual: ${JSON.stringify(value.slice(0, 100))}), expected true or false`);
+}
+
+/**
+ * A trace id as Jaeger's api_v3 accepts it: 1 to 32 hex digits (shorter ids, e.g. 64-bit ones of
+ * 16 digits, are left-padded with zeros) or the 16 (or 8) id bytes in base64, standard or URL-safe.
+ */
+export function parseJaegerTraceId(text: string): string {
+  if (/^[0-9a-fA-F]{1,32}$/.test(text)) return parseTraceId(text.padStart(32, '0'));
+  if (text.length <= 24 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
+    const bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (bytes.length === 16 || bytes.length === 8) return parseTraceId(bytes.toString('hex').padStart(32, '0'));
+  }
+  throw new HttpError(400, `malformed parameter trace_id (actual: ${JSON.stringify(text.slice(0, 80))}), expected 1 to 32 hex characters or 16 bytes in base64`);
+}
 
 /** api_v3 errors: API.md's `{"error": {"code", "message"}}` plus grpc-gateway's `httpCode`, which Jaeger clients read. */
 function v3Error(status: number, message: string): unknown {
   return { error: { code: status, httpCode: status, message } };
 }
 
+/** Jaeger answers 404 "No traces found" when a search or lookup finds nothing. */
+const NO_TRACES = 'No traces found';
+
 /** Routes of `/api/v3/*`. */
 export function jaegerV3Routes(queries: TelemetryQueries): Route[] {
   return [
     route(
       /^\/api\/v3\/services\/?$/,
-      ({ response }) => {
+      ({ url, response }) => {
+        rejectUnknown(url, []);
         const body: ServicesResponse = { services: queries.services() };
         sendJson(response, 200, body);
       },
@@ -33,12 +104,14 @@ export function jaegerV3Routes(queries: TelemetryQueries): Route[] {
     route(
       /^\/api\/v3\/operations\/?$/,
       ({ url, response }) => {
-        const service = queryValue(url, 'service') ?? queryValue(url, 'query.service_name');
-        if (!service) throw new HttpError(400, 'parameter service is required');
-        const kindName = queryValue(url, 'span_kind')?.toLowerCase();
+        rejectUnknown(url, [['service'], P.spanKind]);
+        const service = queryValue(url, 'service');
+        if (!service) throw new HttpError(400, 'parameter service is missing (actual: none), expected ?service=<service name>');
+        const { name: kindParam, value } = param(url, P.spanKind);
+        const kindName = value?.toLowerCase();
         const kind = kindName === undefined ? undefined : SPAN_KIND_NAMES.indexOf(kindName as (typeof SPAN_KIND_NAMES)[number]);
         if (kind === -1) {
-          throw new HttpError(400, `malformed parameter span_kind (actual: ${JSON.stringify(kindName)}), expected one of ${SPAN_KIND_NAMES.join(', ')}`);
+          throw new HttpError(400, `malformed parameter ${kindParam} (actual: ${JSON.stringify(kindName)}), expected one of ${SPAN_KIND_NAMES.join(', ')}`);
         }
         const body: OperationsResponse = {
           operations: queries.operations(service, kind).map((operation) => ({ name: operation.name, spanKind: SPAN_KIND_NAMES[operation.kind] ?? '' })),
@@ -49,8 +122,13 @@ export function jaegerV3Routes(queries: TelemetryQueries): Route[] {
     ),
     route(
       /^\/api\/v3\/traces\/([^/]+)\/?$/,
-      ({ params, response }) => {
-        const traceId = parseTraceId(params[0]!);
+      ({ url, params, response }) => {
+        rejectUnknown(url, [P.traceStart, P.traceEnd, P.traceRaw]);
+        const traceId = parseJaegerTraceId(params[0]!);
+        // Validated like Jaeger; the window is only a storage hint there, and traces are never adjusted here.
+        parsed(url, P.traceStart, parseRfc3339);
+        parsed(url, P.traceEnd, parseRfc3339);
+        parsed(url, P.traceRaw, parseBool);
         const spans = queries.traceSpans(traceId);
         if (spans.length === 0) throw new HttpError(404, `trace ${traceId} not found`);
         sendJson(response, 200, `{"result":{"resourceSpans":[${renderResourceSpans(queries, spans).join(',')}]}}`);
@@ -60,17 +138,28 @@ export function jaegerV3Routes(queries: TelemetryQueries): Route[] {
     route(
       /^\/api\/v3\/traces\/?$/,
       ({ url, response }) => {
-        const depth = queryValue(url, 'query.search_depth') ?? queryValue(url, 'query.num_traces');
+        rejectUnknown(url, Object.values(P).filter((names) => names[0].startsWith('query.')));
+        const startMinNs = parsed(url, P.startMin, parseRfc3339);
+        const startMaxNs = parsed(url, P.startMax, parseRfc3339);
+        if (startMinNs === undefined || startMaxNs === undefined) {
+          const missing = [startMinNs === undefined ? P.startMin[0] : '', startMaxNs === undefined ? P.startMax[0] : ''].filter(Boolean).join(' and ');
+          throw new HttpError(400, `${P.startMin[0]} and ${P.startMax[0]} are required (actual: ${missing} missing), expected both as RFC 3339 times`);
+        }
+        if (startMinNs >= startMaxNs) {
+          throw new HttpError(400, `${P.startMin[0]} must be before ${P.startMax[0]} (actual: ${param(url, P.startMin).value} >= ${param(url, P.startMax).value}), expected an earlier minimum`);
+        }
+        parsed(url, P.rawTraces, parseBool);
         const traceIds = queries.findTraceIds({
-          service: queryValue(url, 'query.service_name'),
-          operation: queryValue(url, 'query.operation_name'),
-          startMinNs: optionalQuery(url, 'query.start_time_min', parseRfc3339),
-          startMaxNs: optionalQuery(url, 'query.start_time_max', parseRfc3339),
-          durationMinNs: optionalQuery(url, 'query.duration_min', parseDuration),
-          durationMaxNs: optionalQuery(url, 'query.duration_max', parseDuration),
+          service: param(url, P.service).value,
+          operation: param(url, P.operation).value,
+          startMinNs,
+          startMaxNs,
+          durationMinNs: parsed(url, P.durationMin, parseDuration),
+          durationMaxNs: parsed(url, P.durationMax, parseDuration),
           attributes: parseAttributeFilters('query.attributes', queryValues(url, 'query.attributes')),
-          limit: depth === undefined ? DEFAULT_SEARCH_DEPTH : parseInteger('query.search_depth', depth, 1, MAX_SEARCH_DEPTH),
+          limit: parsed(url, P.depth, (name, value) => parseInteger(name, value, 1, MAX_SEARCH_DEPTH)) ?? DEFAULT_SEARCH_DEPTH,
         });
+        if (traceIds.length === 0) throw new HttpError(404, NO_TRACES);
         const resourceSpans = traceIds.flatMap((traceId) => renderResourceSpans(queries, queries.traceSpans(traceId)));
         sendJson(response, 200, `{"result":{"resourceSpans":[${resourceSpans.join(',')}]}}`);
       },

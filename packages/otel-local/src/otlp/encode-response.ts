@@ -47,10 +47,13 @@ export function encodeExportResponse(
 /** gRPC status codes used in error bodies, mapped from the HTTP status. */
 const GRPC_CODE_BY_HTTP_STATUS: Record<number, number> = {
   400: 3, // INVALID_ARGUMENT
+  401: 16, // UNAUTHENTICATED
+  403: 7, // PERMISSION_DENIED
   404: 12, // UNIMPLEMENTED
   405: 12, // UNIMPLEMENTED
   413: 8, // RESOURCE_EXHAUSTED
   415: 3, // INVALID_ARGUMENT
+  421: 7, // PERMISSION_DENIED (Host not allowed)
   429: 8, // RESOURCE_EXHAUSTED
   503: 14, // UNAVAILABLE
 };

@@ -1,11 +1,14 @@
 /**
  * The query server (default 127.0.0.1:16686): Jaeger api_v3, the legacy Jaeger API, the viewer
- * API, and the static viewer for every other GET.
+ * API, and the static viewer for every other GET. Every request passes the Host/Origin guard and,
+ * off loopback, the token check first (http/guard.ts, http/auth.ts).
  */
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { jaegerLegacyRoutes } from '../jaeger/legacy.js';
 import { jaegerV3Routes } from '../jaeger/v3.js';
+import { checkViewerToken, TOKEN_PARAM } from '../http/auth.js';
+import { guardRequest } from '../http/guard.js';
 import { errorBody, sendJson } from '../http/respond.js';
 import { dispatch } from '../http/router.js';
 import type { Route } from '../http/router.js';
@@ -17,6 +20,10 @@ import type { ViewerApiOptions } from './viewer-api.js';
 export interface QueryServerOptions extends ViewerApiOptions {
   viewerDir: string;
   log: (message: string) => void;
+  /** The configured listen host: `Host` headers may name it besides loopback names (http/guard.ts). */
+  host: string;
+  /** Required bearer token, or undefined when none is required (http/auth.ts). */
+  token: string | undefined;
 }
 
 /** Creates (does not start) the query server. */
@@ -29,6 +36,9 @@ export function createQueryServer(options: QueryServerOptions): Server {
   return createServer((request, response) => {
     // Every answer (JSON, SSE, viewer files, errors) is served with its declared type only.
     response.setHeader('X-Content-Type-Options', 'nosniff');
+    // Before anything else: DNS rebinding and cross-site browser requests.
+    const refusal = guardRequest(request.headers, options.host);
+    if (refusal) return sendJson(response, refusal.status, errorBody(refusal.status, refusal.message));
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://localhost');
@@ -39,9 +49,17 @@ export function createQueryServer(options: QueryServerOptions): Server {
       response.setHeader('Allow', 'GET, HEAD');
       return sendJson(response, 405, errorBody(405, `method ${request.method} is not allowed, expected GET`));
     }
+    const tokenInUrl = url.searchParams.has(TOKEN_PARAM);
+    const authError = checkViewerToken(request, response, url, options.token);
+    if (authError) return sendJson(response, 401, errorBody(401, authError));
+    if (tokenInUrl && options.token !== undefined && !isApiPath(url)) {
+      // The viewer's first load: the cookie is set; drop the token from the address bar and history.
+      response.writeHead(303, { Location: `${url.pathname}${url.search}`, 'Cache-Control': 'no-store' });
+      return response.end();
+    }
     try {
       if (dispatch(routes, url, request, response)) return;
-      if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      if (isApiPath(url)) {
         return sendJson(response, 404, errorBody(404, `unknown API endpoint ${url.pathname}; see the otel-local package's API.md`));
       }
       serveViewer(options.viewerDir, url, request, response);
@@ -50,4 +68,8 @@ export function createQueryServer(options: QueryServerOptions): Server {
       if (!response.headersSent) sendJson(response, 500, errorBody(500, `internal error: ${(error as Error).message}`));
     }
   });
+}
+
+function isApiPath(url: URL): boolean {
+  return url.pathname === '/api' || url.pathname.startsWith('/api/');
 }

@@ -11,7 +11,9 @@ import type { OtlpEncoding, OtlpSignal } from '../otlp/encode-response.js';
 import type { DecodedBatch, LogRecordModel, SpanModel } from '../otlp/model.js';
 import { OtlpDecodeError } from '../otlp/normalize.js';
 import type { LiveEventName } from '../api/viewer-types.js';
+import { checkBearer } from '../http/auth.js';
 import { BodyError, readBody } from '../http/body.js';
+import { guardRequest } from '../http/guard.js';
 import type { LiveEvents } from '../http/events.js';
 import { HEALTH_SERVICE_NAME } from '../shared/constants.js';
 import type { CollectorStats } from '../shared/stats.js';
@@ -27,6 +29,10 @@ export interface ReceiverOptions {
   /** Requests processed at once; more get 503 + Retry-After (the OTLP "retry later" answer). */
   maxConcurrentRequests: number;
   log: (message: string) => void;
+  /** The configured listen host: `Host` headers may name it besides loopback names (http/guard.ts). */
+  host: string;
+  /** Required bearer token, or undefined when none is required (http/auth.ts). */
+  token: string | undefined;
 }
 
 const SIGNAL_BY_PATH: Record<string, OtlpSignal> = {
@@ -67,6 +73,11 @@ const INGEST: { traces: SignalIngest<SpanModel>; logs: SignalIngest<LogRecordMod
 export function createReceiverServer(options: ReceiverOptions): Server {
   let inFlight = 0;
   const server = createServer((request, response) => {
+    // Before anything else: DNS rebinding and cross-site browser requests, then the token.
+    const refusal = guardRequest(request.headers, options.host);
+    if (refusal) return sendError(request, response, encodingOf(request.headers['content-type']) ?? 'json', refusal.status, refusal.message);
+    const authError = checkBearer(request, response, options.token);
+    if (authError) return sendError(request, response, encodingOf(request.headers['content-type']) ?? 'json', 401, authError);
     const path = (request.url ?? '/').split('?')[0]!;
     const signal = SIGNAL_BY_PATH[path];
     if (!signal) {
