@@ -69,16 +69,64 @@ export function buildIfStale(mode: AppMode = 'cache-components', log: (line: str
   writeFileSync(fingerprintPath, fingerprint);
 }
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The kernel's ephemeral port range (`listen(0)` and the local side of outgoing connections are
+ * given ports from it), from Linux's `/proc`, else the usual Linux default.
+ */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high) && low > 0 && high >= low) return [low, high];
+  } catch {
+    // not Linux: assume the Linux default (macOS and Windows use 49152-65535, above it anyway)
+  }
+  return [32768, 60999];
+}
+
+/** Ports handed out by `freePort()` come from this process's own block of the range below. */
+const PORT_BLOCK = 200;
+const PORT_FLOOR = 10_000;
+let portBlock: { start: number; size: number } | undefined;
+let portsHandedOut = 0;
+
+function probe(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on, for a child process to bind (`next start -p`
+ * cannot bind port 0 and report the port it got).
+ *
+ * The classic way (bind port 0, read the port, close, hand it to the child) has a race: between
+ * the close and the child's bind, the kernel can give that same port to anyone else, since it comes
+ * from the ephemeral range that every `listen(0)` (our collectors) and every outgoing connection
+ * (fetch, the OTLP exporters, the browser) draws from. Then the child fails with EADDRINUSE.
+ *
+ * So ports are taken outside the kernel's ephemeral range (below it, from 10,000 up), where the
+ * kernel never hands out a port on its own: only a process naming that exact port can take it.
+ * Within that range each process uses its own block of 200 ports, chosen from its pid (test files
+ * run in separate processes), and never hands out the same port twice, so two `freePort()` calls,
+ * even concurrent ones in one process, never return the same port. Each candidate is probed by
+ * binding it, which skips ports that a service on the machine already listens on. What is left is
+ * another program choosing the very same fixed port in the instant before the child binds it.
+ */
+export async function freePort(): Promise<number> {
+  if (!portBlock) {
+    const [ephemeralLow] = ephemeralRange();
+    const ceiling = Math.min(ephemeralLow, 65_536);
+    const blocks = Math.max(1, Math.floor((ceiling - PORT_FLOOR) / PORT_BLOCK));
+    portBlock = { start: PORT_FLOOR + (process.pid % blocks) * PORT_BLOCK, size: PORT_BLOCK };
+  }
+  const { start, size } = portBlock;
+  while (portsHandedOut < size) {
+    const port = start + portsHandedOut++;
+    if (await probe(port)) return port;
+  }
+  throw new Error(`freePort: all ${size} ports of this process's block ${start}-${start + size - 1} are used or taken`);
 }
 
 export interface Service {

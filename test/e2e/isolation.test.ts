@@ -1,13 +1,14 @@
 /**
  * Isolation under load: 2,000 requests at concurrency 100 by 200 distinct users over pages, route
  * handlers, Server Actions and the edge route. Zero mismatches are allowed between the user a
- * request signed in as and what its HTML/JSON, its log lines and its spans report.
+ * request signed in as and what its HTML/JSON, its log lines (on stdout and in the collector) and its
+ * spans report, and each request's trace has exactly one root.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ENTRY_POINTS, callEntryPoint } from './client';
 import type { EntryPoint } from './client';
-import { fetchTrace, signIn, useStack } from './harness';
+import { fetchTrace, roots, signIn, useStack } from './harness';
 import type { StoredTrace } from './harness';
 
 const REQUESTS = 2000;
@@ -28,7 +29,7 @@ async function pool<T>(count: number, concurrency: number, task: (index: number)
   return results;
 }
 
-describe('isolation under concurrency', () => {
+describe('isolation under concurrency', { timeout: 900_000 }, () => {
   const stack = useStack();
 
   it(`${REQUESTS} requests, ${CONCURRENCY} at a time, ${USERS} users: no request sees another user`, { timeout: 600_000 }, async () => {
@@ -71,12 +72,40 @@ describe('isolation under concurrency', () => {
     }
     assert.deepEqual(problems.slice(0, 20), [], `${problems.length} problems`);
     assert.equal(logLines, expectedLogs, 'every log line was stored under its request');
+
+    // The same on the server's stdout: every line of a request carries that request's trace and user.
+    const byTrace = new Map(requests.map((r) => [r.seen.traceId, r]));
+    const userIds = new Set(users);
+    const stdoutLines = new Map<string, number>();
+    const stdoutProblems: string[] = [];
+    for (const text of stack().next.stdout) {
+      let line: Record<string, unknown>;
+      try {
+        line = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        continue; // Next.js's own banner lines
+      }
+      const request = typeof line.trace_id === 'string' ? byTrace.get(line.trace_id) : undefined;
+      if (!request) {
+        if (typeof line.user_id === 'string' && userIds.has(line.user_id)) stdoutProblems.push(`line "${String(line.msg)}" of ${line.user_id} has trace ${String(line.trace_id)}, no request of that user's`);
+        continue;
+      }
+      stdoutLines.set(request.seen.traceId, (stdoutLines.get(request.seen.traceId) ?? 0) + 1);
+      if (line.user_id !== request.userId) stdoutProblems.push(`${request.entry} ${request.seen.traceId}: line "${String(line.msg)}" reports user ${String(line.user_id)}, expected ${request.userId}`);
+    }
+    for (const request of requests) {
+      const count = stdoutLines.get(request.seen.traceId) ?? 0;
+      if (count !== (LOG_LINES[request.entry] ?? 0)) stdoutProblems.push(`${request.entry} ${request.seen.traceId}: ${count} stdout lines, expected ${LOG_LINES[request.entry] ?? 0}`);
+    }
+    assert.deepEqual(stdoutProblems.slice(0, 20), [], `${stdoutProblems.length} stdout problems`);
   });
 });
 
 function checkTrace(trace: StoredTrace, userId: string, expectedLogs: number): string[] {
   const problems: string[] = [];
   if (trace.spans.length === 0) problems.push('no spans');
+  const rootSpans = roots(trace);
+  if (rootSpans.length !== 1) problems.push(`${rootSpans.length} root spans: ${rootSpans.map((span) => span.name).join(', ')}`);
   const reported = trace.spans.filter((span) => span.attributes['user.id'] !== undefined);
   if (reported.length === 0) problems.push('no span reports the user');
   for (const span of reported) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
@@ -15,7 +15,7 @@ import type { LogPipelineOptions } from '../../packages/next-request-context/src
 import { getLogPipelineStats } from '../../packages/next-request-context/src/log/pipeline-stats';
 import { startOtlpReceiver } from './helpers/otlp-receiver';
 import type { OtlpReceiver } from './helpers/otlp-receiver';
-import { timed, waitFor } from './helpers/wait';
+import { waitFor } from './helpers/wait';
 
 /** A pipeline behind a real LoggerProvider, fed by the real logger (stdout side discarded). */
 function setUp(options: LogPipelineOptions) {
@@ -123,15 +123,15 @@ describe('log pipeline with the OTLP/HTTP JSON exporter and a live receiver', ()
 });
 
 describe('log pipeline when the collector is down', () => {
-  it('counts failed records, never throws, and flush and shutdown return by their deadlines', async () => {
+  it('counts failed records, never throws, and flush and shutdown return', async () => {
     const port = await unusedPort();
     // The exporter retries refused connections within its own timeout; the pipeline's watchdog is longer.
+    // (That flush and shutdown keep their deadlines is checked on a mocked clock below.)
     const exporter = new OTLPLogExporter({ url: `http://127.0.0.1:${port}/v1/logs`, timeoutMillis: 1_000 });
     const { pipeline, provider, log, reports } = setUp({ exporter, exportTimeoutMillis: 5_000, maxExportBatchSize: 1_000, reportIntervalMillis: 3_600_000 });
 
     assert.doesNotThrow(() => burst(log, 5_000));
-    const flushMillis = await timed(() => pipeline.forceFlush({ timeoutMillis: 200 }));
-    assert.ok(flushMillis < 3_000, `forceFlush took ${flushMillis} ms with a 200 ms deadline`);
+    await pipeline.forceFlush({ timeoutMillis: 200 });
 
     await waitFor(() => pipeline.stats().failed === 5_000, 30_000, 'all 5000 records to be counted as failed');
     const stats = pipeline.stats();
@@ -144,8 +144,7 @@ describe('log pipeline when the collector is down', () => {
     assert.match(reports[0]!, /^\[log-pipeline\] \d+ log records were not exported: \d+ in failed exports \(last error: .*ECONNREFUSED/);
 
     assert.doesNotThrow(() => burst(log, 10));
-    const shutdownMillis = await timed(() => provider.shutdown());
-    assert.ok(shutdownMillis < 15_000, `shutdown took ${shutdownMillis} ms with a 5000 ms deadline`);
+    await provider.shutdown();
     assertAccounted(pipeline);
     // Shutdown writes the pending summary: together the lines account for every lost record.
     assert.equal(reports.length, 2, reports.join('\n'));
@@ -173,25 +172,62 @@ class ManualExporter implements LogRecordExporter {
 }
 
 describe('log pipeline deadlines and failures (controlled exporter)', () => {
-  it('times out a silent export, frees its slot, and ignores its late answer', async () => {
+  // Deadlines are checked on the pipeline's own clock: node's mocked timers and Date, advanced by
+  // the test, so the checks say "resolved at its deadline, not before", whatever the machine's speed.
+  const settled = (promise: Promise<unknown>) => {
+    const state = { done: false };
+    void promise.then(() => (state.done = true));
+    return state;
+  };
+  /** Lets promise callbacks and the pipeline's reactions to them run (setImmediate is not mocked). */
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('times out a silent export, frees its slot, ignores its late answer, and keeps the flush and shutdown deadlines', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
     const exporter = new ManualExporter();
-    const { pipeline, provider, log } = setUp({ exporter, exportTimeoutMillis: 300, maxConcurrentExports: 1, maxExportBatchSize: 10 });
+    const { pipeline, log } = setUp({ exporter, exportTimeoutMillis: 300, maxConcurrentExports: 1, maxExportBatchSize: 10 });
     for (let i = 0; i < 25; i++) log.info('line');
 
-    const flushMillis = await timed(() => pipeline.forceFlush({ timeoutMillis: 100 }));
-    assert.ok(flushMillis < 2_000, `forceFlush took ${flushMillis} ms with a 100 ms deadline`);
+    const flush = settled(pipeline.forceFlush({ timeoutMillis: 100 }));
+    await turn();
     assert.equal(exporter.calls.length, 1, 'one export at a time');
+    t.mock.timers.tick(99);
+    await turn();
+    assert.equal(flush.done, false, 'forceFlush still waits 1 ms before its 100 ms deadline');
+    t.mock.timers.tick(1);
+    await turn();
+    assert.equal(flush.done, true, 'forceFlush returned at its 100 ms deadline');
 
-    await waitFor(() => exporter.calls.length === 3, 10_000, 'the watchdog to free the slots');
+    // The watchdog fails the silent export at 300 ms and frees the slot for the next batch.
+    t.mock.timers.tick(199);
+    await turn();
+    assert.equal(exporter.calls.length, 1, 'the slot is still held 1 ms before the export deadline');
+    t.mock.timers.tick(1);
+    await turn();
+    assert.equal(exporter.calls.length, 2, 'the watchdog freed the slot at 300 ms');
+    t.mock.timers.tick(300);
+    await turn();
+    assert.equal(exporter.calls.length, 3);
     exporter.calls[0]!.answer({ code: ExportResultCode.SUCCESS }); // too late: already counted as failed
     exporter.calls[2]!.answer({ code: ExportResultCode.SUCCESS });
-    await waitFor(() => pipeline.stats().inFlight === 0, 10_000, 'the last batch');
+    await turn();
+    assert.equal(pipeline.stats().inFlight, 0);
     const stats = pipeline.stats();
     assert.deepEqual({ exported: stats.exported, failed: stats.failed, failedExports: stats.failedExports }, { exported: 5, failed: 20, failedExports: 2 });
     assert.match(stats.lastError ?? '', /did not answer within 300 ms/);
 
-    const shutdownMillis = await timed(() => provider.shutdown());
-    assert.ok(shutdownMillis < 5_000, `shutdown took ${shutdownMillis} ms with a 300 ms deadline`);
+    // The exporter's shutdown never resolves: the pipeline's shutdown returns at its 300 ms deadline.
+    log.info('queued at shutdown');
+    const shutdown = settled(pipeline.shutdown());
+    await turn();
+    t.mock.timers.tick(299);
+    await turn();
+    assert.equal(shutdown.done, false, 'shutdown still waits 1 ms before its 300 ms deadline');
+    t.mock.timers.tick(1);
+    await turn();
+    t.mock.timers.tick(0); // what is left of the deadline for the exporter's shutdown: nothing
+    await turn();
+    assert.equal(shutdown.done, true, 'shutdown returned at its 300 ms deadline');
     assertAccounted(pipeline);
   });
 

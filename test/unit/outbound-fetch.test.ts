@@ -7,11 +7,17 @@ import { runWithRequestContext } from '../../packages/next-request-context/src/i
 import { installOutboundPropagation } from '../../packages/next-request-context/src/otel/outbound-fetch';
 
 describe('installOutboundPropagation', () => {
-  const seen: Array<{ url: string; traceparent: string | null }> = [];
+  /** What the wrapped fetch was called with, read as fetch itself reads it (init overrides a Request's fields). */
+  const seen: Array<{ url: string; method: string; headers: Record<string, string>; traceparent: string | null }> = [];
   const recorder = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = input instanceof Request ? input.url : String(input);
-    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-    seen.push({ url, traceparent: headers.get('traceparent') });
+    let request: Request | undefined;
+    try {
+      request = new Request(input, init);
+    } catch {
+      // relative, malformed or with credentials: the real fetch would reject it; record the raw call
+    }
+    const headers = request?.headers ?? new Headers(init?.headers);
+    seen.push({ url: request?.url ?? String(input), method: request?.method ?? init?.method ?? 'GET', headers: Object.fromEntries(headers), traceparent: headers.get('traceparent') });
     return new Response('ok');
   }) as typeof fetch;
   propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator()] }));
@@ -38,9 +44,42 @@ describe('installOutboundPropagation', () => {
     });
   }
 
-  it('keeps the caller headers, for a Request object too', async () => {
+  const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+  const CALLER = { authorization: 'Bearer secret-token', 'x-custom': 'kept' };
+  const callerHeaderForms: Array<[string, () => Parameters<typeof fetch>]> = [
+    ['a plain object', () => ['http://127.0.0.1:4100/x', { headers: { ...CALLER } }]],
+    ['a Headers object', () => ['http://127.0.0.1:4100/x', { headers: new Headers(CALLER) }]],
+    ['an array of pairs', () => ['http://127.0.0.1:4100/x', { headers: Object.entries(CALLER) }]],
+    ['a Request object', () => [new Request('http://127.0.0.1:4100/x', { headers: CALLER })]],
+    ['a URL object', () => [new URL('http://127.0.0.1:4100/x'), { headers: CALLER }]],
+  ];
+  for (const [form, args] of callerHeaderForms) {
+    it(`keeps the caller's own headers given as ${form}, and adds traceparent`, async () => {
+      seen.length = 0;
+      await runWithRequestContext({ userId: 'u', traceId: TRACE_ID }, () => fetch(...args()));
+      assert.equal(seen.length, 1);
+      assert.equal(seen[0].url, 'http://127.0.0.1:4100/x');
+      assert.equal(seen[0].headers.authorization, CALLER.authorization);
+      assert.equal(seen[0].headers['x-custom'], CALLER['x-custom']);
+      assert.match(seen[0].traceparent ?? '', new RegExp(`^00-${TRACE_ID}-[0-9a-f]{16}-01$`));
+    });
+  }
+
+  it("keeps a Request's method and body, and leaves the caller's Headers object unchanged", async () => {
     seen.length = 0;
-    await runWithRequestContext({}, () => fetch(new Request('http://127.0.0.1:4100/x', { headers: { 'x-app': '1' } })));
+    const callerHeaders = new Headers(CALLER);
+    await runWithRequestContext({ traceId: TRACE_ID }, () => fetch(new Request('http://127.0.0.1:4100/x', { method: 'POST', headers: callerHeaders, body: 'payload' })));
+    assert.equal(seen[0].method, 'POST');
+    assert.equal(seen[0].headers.authorization, CALLER.authorization);
+    assert.ok(seen[0].traceparent);
+    await runWithRequestContext({ traceId: TRACE_ID }, () => fetch('http://127.0.0.1:4100/x', { headers: callerHeaders }));
+    assert.ok(seen[1].traceparent);
+    assert.equal(callerHeaders.get('traceparent'), null, "the caller's object is not modified");
+
+    // A Request and init headers together: init's headers win, as with fetch itself.
+    seen.length = 0;
+    await runWithRequestContext({ traceId: TRACE_ID }, () => fetch(new Request('http://127.0.0.1:4100/x', { headers: { 'x-custom': 'from-request' } }), { headers: { 'x-custom': 'from-init' } }));
+    assert.equal(seen[0].headers['x-custom'], 'from-init');
     assert.ok(seen[0].traceparent);
   });
 });

@@ -56,7 +56,12 @@ describe('viewer format.js', async () => {
     assert.ok(!f.isErrorStatus({ code: 'UNSET' }) && !f.isErrorStatus({ code: 1 }) && !f.isErrorStatus(undefined));
     assert.equal(f.kindName(2), 'server');
     assert.equal(f.kindName('SPAN_KIND_CLIENT'), 'client');
-    assert.equal(f.serviceHue('web'), f.serviceHue('web'));
+    // A service keeps its hue: a fixed hash of its name into the palette (never red, the error colour).
+    const names = ['web', 'api', 'mailer', 'worker', 'inventory', 'checkout', 'db', 'auth'];
+    const hues = names.map((name) => f.serviceHue(name));
+    assert.deepEqual(hues, names.map((name) => f.serviceHue(String(name))), 'same name, same hue');
+    for (const hue of hues) assert.ok([217, 28, 268, 145, 325, 188, 45, 245, 75, 295].includes(hue), String(hue));
+    assert.ok(new Set(hues).size >= 4, `different services get different hues: ${hues.join(', ')}`);
   });
 });
 

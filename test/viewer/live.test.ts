@@ -10,16 +10,43 @@ import type { FakeApi } from './fake-api';
 
 const NEW_TRACE = 'c0ffee00c0ffee00c0ffee00c0ffee00';
 
+/** Init script: counts the `spans` events the page's EventSource receives, in `window.__spansEvents`. */
+function countSpansEvents() {
+  const Native = window.EventSource;
+  const w = window as unknown as { __spansEvents: number };
+  w.__spansEvents = 0;
+  window.EventSource = class extends Native {
+    constructor(url: string | URL, init?: EventSourceInit) {
+      super(url, init);
+      this.addEventListener('spans', () => w.__spansEvents++);
+    }
+  };
+}
+
+/** Polls `cond` from node (the page's own timers may be stopped by its fake clock). */
+async function eventually(cond: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function waitLive(page: Page, api: FakeApi) {
   await page.waitForSelector(tid('live-indicator', '[data-state="live"]'));
   assert.ok(api.sseClients() >= 1);
 }
 
-describe('viewer live updates', () => {
+describe('viewer live updates', { timeout: 300_000 }, () => {
   const s = suite();
 
   test('a trace announced over SSE appears on the search page without reload', async () => {
     const { page, api, v } = await s.open('/');
+    // The page runs on Playwright's fake clock (flowing like the real one until paused below) and
+    // counts the events its EventSource receives.
+    await v.context.addInitScript(countSpansEvents);
+    await page.clock.install();
+    await page.reload({ waitUntil: 'domcontentloaded' });
     await waitForCount(page, tid('trace-row'), 3);
     await waitLive(page, api);
     const before = api.requests.length;
@@ -30,18 +57,29 @@ describe('viewer live updates', () => {
     assert.equal(await page.getAttribute(tid('trace-row', `[data-trace-id="${NEW_TRACE}"]`), 'data-fresh'), '1');
     assert.equal(await page.locator(tid('trace-row', '[data-fresh]')).count(), 1);
 
-    // A burst of events is debounced into a few refetches, not one per event. A sentinel trace
-    // pushed after the burst marks the point where every burst refetch has landed.
+    // A burst of events is debounced into one refetch. The page's clock is stopped, so the debounce
+    // timer fires only when the test advances it, however fast or slowly the events arrive.
     const summaries = () => api.requests.filter((u) => u.pathname === '/api/summaries').length;
+    const received = () => page.evaluate(() => (window as unknown as { __spansEvents: number }).__spansEvents);
+    const rows = () => page.locator(tid('trace-row')).count();
+    await page.clock.pauseAt(Date.now() + 60_000);
     const summariesBefore = summaries();
+    const eventsBefore = await received();
     for (let i = 0; i < 20; i++) api.push('spans', [NEW_TRACE]);
-    await until(() => summaries() > summariesBefore, 'a refetch after the burst');
+    await eventually(async () => (await received()) === eventsBefore + 20, 'the page to receive the 20 events');
+    assert.equal(summaries(), summariesBefore, 'no refetch while the debounce delay has not passed');
+    await page.clock.runFor(300); // the debounce delay
+    await until(() => summaries() === summariesBefore + 1, 'the refetch after the burst');
+
+    // A sentinel trace pushed after the burst: its rows appear only after its own refetch, by which
+    // time any further refetch caused by the burst would have been requested too.
     const SENTINEL = 'c0ffee00c0ffee00c0ffee00c0ffee01';
     api.addSpans(SENTINEL, [span(Date.now(), { id: 'abababababababab', name: 'GET /sentinel', service: 'web', start: 0, end: 1 })]);
     api.push('spans', [SENTINEL]);
-    await waitForCount(page, tid('trace-row'), 5);
-    const refetches = summaries() - summariesBefore;
-    assert.ok(refetches >= 2 && refetches <= 6, `21 events caused ${refetches} refetches`);
+    await eventually(async () => (await received()) === eventsBefore + 21, 'the page to receive the sentinel event');
+    await page.clock.runFor(300);
+    await eventually(async () => (await rows()) === 5, 'the sentinel trace to be listed');
+    assert.equal(summaries() - summariesBefore, 2, '20 events in one burst caused one refetch, the sentinel one more');
     assert.ok(api.requests.length > before);
     assert.deepEqual(v.problems, []);
   });

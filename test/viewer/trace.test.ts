@@ -206,12 +206,21 @@ describe('viewer trace page', () => {
     assert.deepEqual(v.problems, []);
   });
 
-  test('screenshot of the trace page', async () => {
-    const { page } = await s.open(`/trace/${IDS.checkout}?span=${S.charge}`);
-    await waitForCount(page, `${SPAN}[aria-selected="true"]`, 1);
-    await page.screenshot({ path: '/tmp/viewer-trace.png' });
+  test('the trace page follows the system colour scheme', async () => {
+    const colours = async (page: Page) =>
+      page.evaluate(() => {
+        const row = document.querySelector('[data-testid="span-row"][aria-selected="true"]')!;
+        return { background: getComputedStyle(document.body).backgroundColor, text: getComputedStyle(row).color };
+      });
+    const light = await s.open(`/trace/${IDS.checkout}?span=${S.charge}`);
+    await waitForCount(light.page, `${SPAN}[aria-selected="true"]`, 1);
     const dark = await s.open(`/trace/${IDS.checkout}?span=${S.charge}`, { colorScheme: 'dark' });
     await waitForCount(dark.page, `${SPAN}[aria-selected="true"]`, 1);
-    await dark.page.screenshot({ path: '/tmp/viewer-trace-dark.png' });
+    // app.css: --bg is #f7f8fa in light mode and #0f1218 in dark mode.
+    assert.deepEqual([(await colours(light.page)).background, (await colours(dark.page)).background], ['rgb(247, 248, 250)', 'rgb(15, 18, 24)']);
+    // Text stays readable: light on dark, dark on light (sum of the RGB channels).
+    const brightness = (rgb: string) => rgb.match(/\d+/g)!.slice(0, 3).reduce((sum, n) => sum + Number(n), 0);
+    assert.ok(brightness((await colours(light.page)).text) < 384, (await colours(light.page)).text);
+    assert.ok(brightness((await colours(dark.page)).text) > 384, (await colours(dark.page)).text);
   });
 });
