@@ -7,12 +7,17 @@ import { startService, waitForHttp } from '../../scripts/processes';
 export { signIn } from '../../scripts/processes';
 
 const STDERR_LINES_KEPT = 50;
+/** Stderr lines kept apart from the tail, so that a chatty server cannot push them out: loss reports. */
+const LOSS_REPORT = /\[log-pipeline\]|dropp|not exported/i;
+const LOSS_REPORTS_KEPT = 200;
 
 export interface AppServer {
   label: string;
   baseUrl: string;
   /** The last lines the server wrote to stderr. */
   stderrTail(): string[];
+  /** The last lines the server wrote to stderr that report lost telemetry (e.g. `[log-pipeline] … not exported`). */
+  lossReports(): string[];
   /** SIGTERM, SIGKILL after `graceMillis`; resolves with the exit code. */
   stop(graceMillis?: number): Promise<number | null>;
 }
@@ -38,7 +43,22 @@ export async function startAppServer(label: string, app: ServedApp, port: number
     cleanEnv: true,
     cwd: app.dir,
   });
-  const server: AppServer = { label, baseUrl: `http://127.0.0.1:${port}`, stderrTail: () => [...service.stderr], stop: (graceMillis) => service.stop(graceMillis) };
+  const lossReports: string[] = [];
+  let rest = '';
+  // startService has set the stream's encoding: chunks are strings.
+  service.child.stderr!.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines) if (LOSS_REPORT.test(line)) lossReports.push(line);
+    if (lossReports.length > LOSS_REPORTS_KEPT) lossReports.splice(0, lossReports.length - LOSS_REPORTS_KEPT);
+  });
+  const server: AppServer = {
+    label,
+    baseUrl: `http://127.0.0.1:${port}`,
+    stderrTail: () => [...service.stderr],
+    lossReports: () => [...lossReports],
+    stop: (graceMillis) => service.stop(graceMillis),
+  };
   try {
     await waitForHttp(`${server.baseUrl}/api/public/whoami`, 60_000, service);
   } catch (error) {

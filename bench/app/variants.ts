@@ -5,7 +5,11 @@
  * - `full`: the example app as is, no overrides.
  * - any other name: the directory bench/app/variants/<name>/, whose files are laid over a copy of
  *   the example at the same relative paths (e.g. `baseline/instrumentation.ts` replaces the
- *   example's instrumentation.ts; `x/app/extra/route.ts` would add a route).
+ *   example's instrumentation.ts; `x/app/extra/route.ts` would add a route). A variant listed in
+ *   LAYERS first gets the files of the layers named there (other directories of
+ *   bench/app/variants/), in order, then its own: `vercel-otel` and `sdk-node` share the layer
+ *   `plain-pino` (bench routes on a plain pino logger, auth-only proxy) and add their
+ *   instrumentation.ts.
  *
  * `prepareVariant(name)` copies the example's sources (EXAMPLE_SOURCES: not .next*, node_modules or
  * scripts/) into bench/.apps/<name>/ (gitignored), overlays the variant's files and runs
@@ -23,6 +27,15 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_DIR, ROOT, appMode } from '../../scripts/processes';
+
+/**
+ * Directories laid over the example before a variant's own, in order (shared overrides of
+ * several variants).
+ */
+const LAYERS: Readonly<Record<string, readonly string[]>> = {
+  'vercel-otel': ['plain-pino'],
+  'sdk-node': ['plain-pino'],
+};
 
 /** The variant without overrides: the example app itself. */
 export const FULL = 'full';
@@ -78,24 +91,26 @@ function filesUnder(dir: string, prefix = ''): string[] {
   );
 }
 
-/** The variant's override directory, or undefined for `full`; throws for an unknown name. */
-function overridesDir(name: string): string | undefined {
-  if (name === FULL) return undefined;
-  const dir = join(VARIANTS_DIR, name);
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(name) || !existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new Error(`unknown app variant ${JSON.stringify(name)}, expected "${FULL}" or a directory in ${VARIANTS_DIR}`);
-  }
-  return dir;
+/** The variant's override directories, its layers' first (LAYERS), none for `full`; throws for an unknown name. */
+function overridesDirs(name: string): string[] {
+  if (name === FULL) return [];
+  return [...(LAYERS[name] ?? []), name].map((each) => {
+    const dir = join(VARIANTS_DIR, each);
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(each) || !existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new Error(`unknown app variant ${JSON.stringify(each)}, expected "${FULL}" or a directory in ${VARIANTS_DIR}`);
+    }
+    return dir;
+  });
 }
 
 /** Materialises the variant in bench/.apps/<name>/ and builds it unless its build is newer than every input. */
 export function prepareVariant(name: string, log: (line: string) => void = console.log): AppVariant {
-  const overrides = overridesDir(name);
+  const overrides = overridesDirs(name);
   const dir = join(APPS_DIR, name);
-  const variant: AppVariant = { name, dir, env: MODE.env, overrides: overrides ? filesUnder(overrides).sort() : [] };
+  const variant: AppVariant = { name, dir, env: MODE.env, overrides: [...new Set(overrides.flatMap((each) => filesUnder(each)))].sort() };
   const inputs = [
     ...EXAMPLE_SOURCES.filter((source) => !GENERATED.has(source)).map((source) => join(APP_DIR, source)),
-    ...(overrides ? [overrides] : []),
+    ...overrides,
     join(ROOT, 'package-lock.json'),
     fileURLToPath(import.meta.url),
   ];
@@ -110,17 +125,15 @@ export function prepareVariant(name: string, log: (line: string) => void = conso
     }
   }
 
-  log(`building app variant ${name} in ${dir} (next build, cache-components${overrides ? `, overrides: ${variant.overrides.join(', ')}` : ''})…`);
+  log(`building app variant ${name} in ${dir} (next build, cache-components${overrides.length > 0 ? `, overrides: ${variant.overrides.join(', ')}` : ''})…`);
   const copied = new Date();
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const source of EXAMPLE_SOURCES) {
     if (existsSync(join(APP_DIR, source))) cpSync(join(APP_DIR, source), join(dir, source), { recursive: true });
   }
-  if (overrides) {
-    cpSync(overrides, dir, { recursive: true });
-    if (variant.overrides.includes('proxy.ts')) checkSameMatcher(join(APP_DIR, 'proxy.ts'), join(dir, 'proxy.ts'));
-  }
+  for (const overridesDir of overrides) cpSync(overridesDir, dir, { recursive: true });
+  if (variant.overrides.includes('proxy.ts')) checkSameMatcher(join(APP_DIR, 'proxy.ts'), join(dir, 'proxy.ts'));
   checkWorkspaceResolution(dir);
   // Build output goes to stderr: stdout is bench/run.ts's table.
   const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: dir, stdio: ['ignore', process.stderr, process.stderr], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...MODE.env } });
