@@ -1,15 +1,16 @@
 import type { NextRequest } from 'next/server';
 import { forwardVerifiedUser, tryGetRequestContext } from 'next-request-context';
-import { SESSION_COOKIE, verifySession } from './app/_auth/session';
+import { SESSION_COOKIE, tenantOf, verifySession } from './app/_auth/session';
 
 /**
  * The app's auth gate. It verifies the session with the app's own auth and hands the verified
- * user id to the request context; nothing a client sends (cookies it made up, `baggage`, a copied
- * user header) can set it.
+ * user id, with the app's own request fields (the tenant and plan, declared in `_auth/session.ts`),
+ * to the request context, signed; nothing a client sends (cookies it made up, `baggage`, a copied
+ * user header) can set them. `forwardVerifiedUser(request, userId)` is the form without fields.
  */
 export function proxy(request: NextRequest) {
   const userId = verifySession(request.cookies.get(SESSION_COOKIE)?.value);
-  const response = forwardVerifiedUser(request, userId);
+  const response = forwardVerifiedUser(request, { userId, fields: userId === undefined ? undefined : tenantOf(userId) });
   // Demo only: shows what request context code inside the proxy sees. Before the proxy has
   // verified anyone it is anonymous, whatever `baggage` or user header the client sent.
   response.headers.set('x-demo-proxy-saw-user', tryGetRequestContext()?.userId ?? '(anonymous)');

@@ -131,6 +131,21 @@ describe('logger: OTel records (in memory)', () => {
     for (const key of ['trace_id', 'span_id', 'trace_flags', 'pid', 'hostname', 'msg']) assert.equal(key in attributes, false, key);
   });
 
+  it('adds the verified app fields in snake_case, on the line and the record, over logged fields of the same name', () => {
+    const { log, lines, records } = capturingLogger();
+    runWithRequestContext({ userId: 'u', traceId: TRACE_ID, spanId: SPAN_ID, fields: { tenantId: 'acme', plan: 'pro' } }, () => log.info({ tenant_id: 'from-a-request-body', orderId: 7 }, 'with fields'));
+    assert.equal(lines[0]!.tenant_id, 'acme');
+    assert.equal(lines[0]!.plan, 'pro');
+    assert.equal(lines[0]!.user_id, 'u');
+    assert.equal(lines[0]!.orderId, 7);
+    const [record] = records.getFinishedLogRecords();
+    assert.equal(record?.attributes.tenant_id, 'acme');
+    assert.equal(record?.attributes.plan, 'pro');
+    assert.equal(record?.attributes.user_id, 'u');
+    runWithRequestContext({ traceId: TRACE_ID, spanId: SPAN_ID }, () => log.info('no fields'));
+    assert.equal('tenant_id' in lines[1]!, false);
+  });
+
   it('emits records without trace context outside a request', () => {
     const { log, records } = capturingLogger();
     log.info({ job: 'cleanup' }, 'outside');

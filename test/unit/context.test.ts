@@ -73,7 +73,7 @@ describe('runWithRequestContext', () => {
     await runWithRequestContext({ userId: 'bob', traceId, spanId }, async () => {
       await delay(2);
       const fromTimer = await new Promise((resolve) => setTimeout(() => resolve(getRequestContext()), 1));
-      assert.deepEqual(fromTimer, { traceId, spanId, traceFlags: 1, userId: 'bob' });
+      assert.deepEqual(fromTimer, { traceId, spanId, traceFlags: 1, userId: 'bob', fields: {} });
     });
   });
 

@@ -11,3 +11,5 @@ export type { RequestContextInit } from './context/run.js';
 export { RequestContextUnavailableError } from './context/errors.js';
 export type { RequestContextUnavailableReason } from './context/errors.js';
 export { forwardVerifiedUser } from './identity/proxy.js';
+export type { VerifiedUser } from './identity/proxy.js';
+export type { RequestFields, RequestFieldValue } from './context/fields.js';

@@ -7,6 +7,24 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 export const SESSION_COOKIE = 'session';
 
+// The app's own request fields, declared once: `getRequestContext().fields.tenantId` is a string
+// (or absent), the proxy must pass a `tenantId`, and logs and spans carry them (tenant_id, app.tenant_id).
+declare module 'next-request-context' {
+  interface RequestFields {
+    tenantId: string;
+    plan?: 'free' | 'pro';
+  }
+}
+
+/**
+ * The demo's tenant of a user: the domain of an e-mail-like id (`alice@acme.test` → `acme.test`),
+ * else `personal`. A real app reads it from its session or user store.
+ */
+export function tenantOf(userId: string): { tenantId: string; plan: 'free' | 'pro' } {
+  const at = userId.lastIndexOf('@');
+  return at < 0 ? { tenantId: 'personal', plan: 'free' } : { tenantId: userId.slice(at + 1), plan: 'pro' };
+}
+
 function secret(): string {
   const value = process.env.DEMO_SESSION_SECRET ?? process.env.REQUEST_CONTEXT_SECRET;
   if (!value) throw new Error('DEMO_SESSION_SECRET or REQUEST_CONTEXT_SECRET must be set to sign demo sessions');

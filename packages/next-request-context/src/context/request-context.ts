@@ -2,7 +2,8 @@ import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { describeCachedRender } from './cached-output-guard.js';
 import { RequestContextUnavailableError } from './errors.js';
-import { isRequestScope, scopeUserId } from './scope.js';
+import { isRequestScope, scopeFields, scopeUserId } from './scope.js';
+import type { RequestFields } from './fields.js';
 
 /** What the server knows about the request being handled. */
 export interface RequestContext {
@@ -14,6 +15,12 @@ export interface RequestContext {
   readonly traceFlags: number;
   /** The user id from the app's verified auth; `undefined` for anonymous requests. */
   readonly userId?: string;
+  /**
+   * The app's own fields (`RequestFields`, declared by module augmentation) as the proxy signed
+   * them with the user. Each may be absent: anonymous requests, routes outside the proxy matcher
+   * and fields the proxy dropped have none. Frozen.
+   */
+  readonly fields: Readonly<Partial<RequestFields>>;
 }
 
 /**
@@ -44,7 +51,7 @@ function computeRequestContext(ctx: Context): RequestContext | undefined {
   if (span === undefined) return undefined;
   const spanContext = span.spanContext();
   if (!isSpanContextValid(spanContext)) return undefined;
-  return Object.freeze({ traceId: spanContext.traceId, spanId: spanContext.spanId, traceFlags: spanContext.traceFlags, userId: scopeUserId(ctx) });
+  return Object.freeze({ traceId: spanContext.traceId, spanId: spanContext.spanId, traceFlags: spanContext.traceFlags, userId: scopeUserId(ctx), fields: scopeFields(ctx) as RequestContext['fields'] });
 }
 
 /**

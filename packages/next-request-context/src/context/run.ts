@@ -2,11 +2,18 @@ import { ROOT_CONTEXT, context, createContextKey, isSpanContextValid, trace, Tra
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { enterRequestScope } from './scope.js';
 import { randomHex } from './random-hex.js';
+import { checkFields } from './fields.js';
+import type { RequestFields } from './fields.js';
 
 /** What `runWithRequestContext` puts in the context. Omitted ids are generated. */
 export interface RequestContextInit {
   /** Verified user id; omit for an anonymous request. */
   userId?: string;
+  /**
+   * The app's request fields (`RequestFields`), as if the proxy had verified them; omit for none.
+   * Checked like the proxy's: invalid or over the limits throws a `TypeError`.
+   */
+  fields?: Partial<RequestFields>;
   /** Trace id (32 hex chars). Default: the active span's, else a new random one. */
   traceId?: string;
   /** Span id (16 hex chars). Default: the active span's, else a new random one. */
@@ -27,7 +34,8 @@ function ensureContextManager(): void {
 }
 
 /**
- * Runs `fn` inside a request context made from `init`, as if a request by `init.userId` were being
+ * Runs `fn` inside a request context made from `init`, as if a request by `init.userId` (with
+ * `init.fields`) were being
  * handled: `getRequestContext()` inside `fn` (and everything it awaits) returns it. For service-layer
  * unit tests, scripts and background jobs that act for a known user; no HTTP server is needed.
  *
@@ -35,7 +43,13 @@ function ensureContextManager(): void {
  */
 export function runWithRequestContext<T>(init: RequestContextInit, fn: () => T): T {
   ensureContextManager();
-  let ctx = enterRequestScope(context.active(), init.userId);
+  let fields;
+  try {
+    fields = init.fields === undefined ? undefined : checkFields(init.fields).values;
+  } catch (error) {
+    throw new TypeError(`runWithRequestContext: ${(error as Error).message}`);
+  }
+  let ctx = enterRequestScope(context.active(), init.userId, fields);
   const active = trace.getSpanContext(ctx);
   const keepActive = init.traceId === undefined && active !== undefined && isSpanContextValid(active);
   if (!keepActive) {

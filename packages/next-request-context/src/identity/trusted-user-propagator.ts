@@ -27,8 +27,8 @@ function firstValue(value: string | string[] | undefined): string | undefined {
  * request, so whatever it returns becomes the request's context everywhere, including routes the
  * proxy does not match and the proxy itself. This propagator therefore:
  * - never reads the inbound `baggage` header (clients could claim any user id with it);
- * - accepts a user id only from the `x-request-context-user` header, signed by `proxy.ts` with the
- *   server's secret a few seconds ago and bound to the trace id being extracted;
+ * - accepts a user id and app fields only from the `x-request-context-user` header, signed by
+ *   `proxy.ts` with the server's secret a few seconds ago and bound to the trace id being extracted;
  * - marks the context as a request's, which `getRequestContext()` requires.
  *
  * Combine it with the W3C trace-context propagator for `traceparent`.
@@ -46,11 +46,13 @@ export class TrustedUserPropagator implements TextMapPropagator {
     const token = firstValue(getter.get(carrier, USER_HEADER));
     // The trace the request will run in, as the W3C propagator (first in the composite) extracted
     // it: not the header text, which could be duplicated or malformed.
-    const userId = token ? this.codec.verify(token, trace.getSpanContext(ctx)?.traceId ?? '') : undefined;
-    return enterRequestScope(ctx, userId);
+    // User and fields come from one signature: fields without a valid one are dropped with it.
+    const verified = token ? this.codec.verifyRequest(token, trace.getSpanContext(ctx)?.traceId ?? '') : undefined;
+    return enterRequestScope(ctx, verified?.userId, verified?.fields);
   }
 
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
+    // App fields never leave the process; the user id only when configured.
     // Never from a render whose output is shared: the called service's answer could end up cached.
     if (!this.propagateUserId || describeCachedRender() !== undefined) return;
     const userId = scopeUserId(ctx);

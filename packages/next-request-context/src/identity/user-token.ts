@@ -1,5 +1,7 @@
 import type { SigningSecrets } from '../settings/secret.js';
 import { createHmacSha256 } from './sha256.js';
+import { MAX_FIELDS_BYTES, parseFields } from '../context/fields.js';
+import type { FieldValues } from '../context/fields.js';
 
 /**
  * The request header that carries the verified user id from `proxy.ts` to the render.
@@ -18,6 +20,10 @@ const MAX_CLOCK_SKEW_SECONDS = 5;
 /** User ids longer than this are refused: they cannot come from a sane auth system. */
 export const MAX_USER_ID_BYTES = 256;
 const VERSION = 'v1';
+/** Tokens with app fields: `v2.<user>.<fields>.<issued-at>.<HMAC>`, the user part empty when anonymous. */
+const VERSION_FIELDS = 'v2';
+/** Longest token accepted: a 256-byte user id and 1 KiB of fields, base64url, with room. */
+const MAX_TOKEN_LENGTH = 2048;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -58,7 +64,17 @@ function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** Signs and verifies user tokens: `v1.<base64url user id>.<issued-at seconds>.<base64url HMAC>`. */
+/** What a token vouches for: the user, the app fields, or both. */
+export interface VerifiedRequest {
+  userId?: string;
+  /** Checked fields (see `checkFields`). */
+  fields?: FieldValues;
+}
+
+/**
+ * Signs and verifies user tokens: `v1.<base64url user id>.<issued-at seconds>.<base64url HMAC>`,
+ * or, with app fields, `v2.<base64url user id or empty>.<base64url fields JSON>.<issued-at>.<HMAC>`.
+ */
 export interface UserTokenCodec {
   /**
    * Returns a token for `userId`, bound to `traceId` (the trace the request runs in; `''` when none),
@@ -67,50 +83,76 @@ export interface UserTokenCodec {
   sign(userId: string, traceId: string): string | undefined;
   /** Returns the user id of a valid, fresh token bound to `traceId`; `undefined` for anything else. */
   verify(token: string, traceId: string): string | undefined;
+  /**
+   * Returns a token for the user and the fields' JSON (from `checkFields`), bound to `traceId`;
+   * `undefined` when the user id is empty or too long, or there is neither user nor fields.
+   */
+  signRequest(userId: string | undefined, fieldsJson: string | undefined, traceId: string): string | undefined;
+  /** The user and fields of a valid, fresh token bound to `traceId`; `undefined` for anything else. */
+  verifyRequest(token: string, traceId: string): VerifiedRequest | undefined;
 }
 
 /**
  * Creates a codec keyed with `secrets`: a string, or `{ current, previous }` during a rotation.
  * Tokens are always signed with the current secret; verification accepts the current one and then
- * the previous one. The HMAC covers the version, the user id, the issue time and the trace id, so a
- * token can neither be edited nor replayed into another trace, nor used once it is older than a
- * few seconds.
+ * the previous one. The HMAC covers the version, the user id, the fields, the issue time and the
+ * trace id, so a token can neither be edited (nor a field added, changed or removed) nor replayed
+ * into another trace, nor used once it is older than a few seconds.
  */
 export function createUserTokenCodec(secrets: string | SigningSecrets, now: () => number = Date.now): UserTokenCodec {
   const { current, previous } = typeof secrets === 'string' ? { current: secrets, previous: undefined } : secrets;
   // Each key's HMAC state is computed here, once: verification is on every request's path.
   const signingHmac = createHmacSha256(current);
   const previousHmac = previous === undefined ? undefined : createHmacSha256(previous);
-  const message = (encodedUser: string, issuedAt: string, traceId: string) => `${VERSION}\n${encodedUser}\n${issuedAt}\n${traceId}`;
+  const message = (parts: string[]) => parts.join('\n');
 
-  return {
-    sign(userId, traceId) {
-      const userBytes = encoder.encode(userId);
-      if (userBytes.length === 0 || userBytes.length > MAX_USER_ID_BYTES) return undefined;
-      const encodedUser = toBase64Url(userBytes);
+  const codec: UserTokenCodec = {
+    sign: (userId, traceId) => codec.signRequest(userId, undefined, traceId),
+    verify: (token, traceId) => codec.verifyRequest(token, traceId)?.userId,
+    signRequest(userId, fieldsJson, traceId) {
+      const userBytes = encoder.encode(userId ?? '');
+      if (userBytes.length > MAX_USER_ID_BYTES || (userId !== undefined && userBytes.length === 0)) return undefined;
+      const hasFields = fieldsJson !== undefined && fieldsJson !== '{}';
+      if (userId === undefined && !hasFields) return undefined;
       const issuedAt = String(Math.floor(now() / 1000));
-      return `${VERSION}.${encodedUser}.${issuedAt}.${toBase64Url(signingHmac(message(encodedUser, issuedAt, traceId)))}`;
+      // Without fields the token is exactly what it was before fields existed (v1).
+      const parts = hasFields ? [VERSION_FIELDS, toBase64Url(userBytes), toBase64Url(encoder.encode(fieldsJson)), issuedAt] : [VERSION, toBase64Url(userBytes), issuedAt];
+      return `${parts.join('.')}.${toBase64Url(signingHmac(message([...parts, traceId])))}`;
     },
-    verify(token, traceId) {
-      if (token.length > 1024) return undefined;
+    verifyRequest(token, traceId) {
+      if (token.length > MAX_TOKEN_LENGTH) return undefined;
       const parts = token.split('.');
-      if (parts.length !== 4 || parts[0] !== VERSION) return undefined;
-      const [, encodedUser, issuedAt, signature] = parts;
+      const withFields = parts[0] === VERSION_FIELDS;
+      if (parts.length !== (withFields ? 5 : 4) || (!withFields && parts[0] !== VERSION)) return undefined;
+      const signature = parts.pop()!;
+      const issuedAt = parts[parts.length - 1]!;
       if (!/^\d{1,12}$/.test(issuedAt)) return undefined;
       const age = Math.floor(now() / 1000) - Number(issuedAt);
       if (age > MAX_AGE_SECONDS || age < -MAX_CLOCK_SKEW_SECONDS) return undefined;
-      const signed = message(encodedUser, issuedAt, traceId);
+      const signed = message([...parts, traceId]);
       // The current secret first: outside a rotation every genuine token matches it, in one HMAC.
       if (!constantTimeEqual(signature, toBase64Url(signingHmac(signed))) && !(previousHmac !== undefined && constantTimeEqual(signature, toBase64Url(previousHmac(signed))))) {
         return undefined;
       }
-      const userBytes = fromBase64Url(encodedUser);
-      if (userBytes === undefined || userBytes.length === 0 || userBytes.length > MAX_USER_ID_BYTES) return undefined;
-      try {
-        return decoder.decode(userBytes);
-      } catch {
-        return undefined;
-      }
+      const userId = decodeText(parts[1]!, MAX_USER_ID_BYTES);
+      if (userId === undefined || (userId === '' && !withFields)) return undefined;
+      if (!withFields) return { userId };
+      const json = decodeText(parts[2]!, MAX_FIELDS_BYTES);
+      const fields = json === undefined ? undefined : parseFields(json);
+      if (fields === undefined) return undefined;
+      return userId === '' ? { fields } : { userId, fields };
     },
   };
+  return codec;
+}
+
+/** UTF-8 text of base64url `encoded` of at most `maxBytes`, else `undefined`. */
+function decodeText(encoded: string, maxBytes: number): string | undefined {
+  const bytes = fromBase64Url(encoded);
+  if (bytes === undefined || bytes.length > maxBytes) return undefined;
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }

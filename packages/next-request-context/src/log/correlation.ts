@@ -1,6 +1,8 @@
 import { context } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { readRequestContext } from '../context/request-context.js';
+import { logKey } from '../context/fields.js';
+import type { RequestFieldValue } from '../context/fields.js';
 
 /**
  * The fields the logger adds to every line written while a request is handled. Names follow
@@ -15,11 +17,15 @@ export interface RequestLogFields {
   readonly trace_flags: string;
   /** Verified user id; absent for anonymous requests. */
   readonly user_id?: string;
+  /** The verified app fields (`RequestFields`), each under its name in snake_case: `tenant_id`. */
+  readonly [appField: string]: RequestFieldValue | undefined;
 }
 
 /** What the logger knows about the request an OTel context belongs to, computed once per context. */
 export interface Correlation {
   readonly fields: RequestLogFields;
+  /** `user_id` and the app fields: what no logged field may replace (set last in the OTel record). */
+  readonly verified: Readonly<Record<string, RequestFieldValue>>;
   /** The fields as members to append to a JSON object: `,"trace_id":"…",…,"user_id":"…"`. */
   readonly lineMembers: string;
   /** The OTel context itself, to hand to the LogRecord so the SDK sets its traceId/spanId/flags. */
@@ -50,28 +56,31 @@ export function correlationFor(ctx: Context): Correlation | undefined {
   if (cached !== undefined) return cached;
   const request = readRequestContext(ctx);
   if (request === undefined) return undefined;
+  const verified: Record<string, RequestFieldValue> = request.userId === undefined ? {} : { user_id: request.userId };
+  const appFields = request.fields as Readonly<Record<string, RequestFieldValue>>;
+  for (const name in appFields) verified[logKey(name)] = appFields[name]!;
   const fields: RequestLogFields = {
     trace_id: request.traceId,
     span_id: request.spanId,
     trace_flags: TRACE_FLAGS_HEX[request.traceFlags & 0xff]!,
-    ...(request.userId === undefined ? {} : { user_id: request.userId }),
+    ...verified,
   };
   // JSON.stringify of the whole object escapes a user id with quotes or control characters.
-  const correlation: Correlation = { fields, lineMembers: `,${JSON.stringify(fields).slice(1, -1)}`, context: ctx };
+  const correlation: Correlation = { fields, verified, lineMembers: `,${JSON.stringify(fields).slice(1, -1)}`, context: ctx };
   byContext.set(ctx, correlation);
   return correlation;
 }
 
 /**
  * pino `hooks.streamWrite`: appends the request fields to each JSON line written in a request
- * (`{"level":30,…,"msg":"…","trace_id":…,"span_id":…,"trace_flags":"01","user_id":…}`) and leaves
+ * (`{"level":30,…,"msg":"…","trace_id":…,"span_id":…,"trace_flags":"01","user_id":…,"tenant_id":…}`) and leaves
  * lines outside a request untouched. One async-local-storage read per line.
  *
  * Why not a pino `mixin`: pino re-serialises the keys a mixin returns on every line, which
  * measured at 0.4-0.6 of plain pino's throughput (see bench/README.md); these members are
  * serialised once per request. They go last so that they win when the line is parsed: a field the
- * code logs under the same name (say a request body with a `user_id`) can never pass for the
- * verified user.
+ * code logs under the same name (say a request body with a `user_id` or `tenant_id`) can never
+ * pass for the verified user or app field.
  */
 export function insertRequestFields(line: string): string {
   const correlation = correlationFor(context.active());

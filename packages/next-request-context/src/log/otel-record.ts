@@ -45,8 +45,8 @@ const bindingsCache = new WeakMap<object, { source: string; attributes: LogAttri
  * - `body` the message;
  * - `attributes`: child bindings, then the logged fields (serializers applied, as pino does for
  *   the line), nested objects flattened to dotted keys, `err` as `exception.type`,
- *   `exception.message` and `exception.stacktrace`; then the verified `user_id`, which no logged
- *   field can replace;
+ *   `exception.message` and `exception.stacktrace`; then the verified `user_id` and app fields
+ *   (`tenant_id`), which no logged field can replace;
  * - `context`: the request's OTel context, so the SDK fills the record's traceId/spanId/traceFlags
  *   (trace_id/span_id/trace_flags are therefore not repeated as attributes); the root context
  *   outside a request, so a line without trace ids on stdout has none over OTLP either.
@@ -69,10 +69,9 @@ export function toOtelLogRecord(line: PinoLineMetadata, correlation: Correlation
     if (key === errorKey) addException(attributes, key, value);
     else addAttribute(attributes, key, value);
   }
-  // Set last, as on stdout: a logged field named user_id (e.g. from a request body) never passes
-  // for the verified user.
-  const userId = correlation?.fields.user_id;
-  if (userId !== undefined) attributes.user_id = userId;
+  // Set last, as on stdout: a logged field named user_id or tenant_id (e.g. from a request body)
+  // never passes for the verified user or app field.
+  if (correlation !== undefined) Object.assign(attributes, correlation.verified);
 
   const time = Number(line.lastTime);
   const timestamp = Number.isFinite(time) && time > 0 ? time : Date.now();

@@ -8,6 +8,7 @@ import { originPatterns } from './origin-patterns.js';
 import { createPropagator } from './propagator.js';
 import { registerContextOnly } from './register-context-only.js';
 import { UserIdSpanProcessor } from './user-span-processor.js';
+import { setFieldAttributeNames } from '../context/fields.js';
 
 /**
  * Boots OpenTelemetry in the Next.js edge runtime with `@vercel/otel`, configured explicitly so
@@ -21,6 +22,7 @@ import { UserIdSpanProcessor } from './user-span-processor.js';
  */
 export function registerEdge(overrides: Partial<Configuration> = {}): Configuration {
   const config = resolveConfiguration(overrides);
+  setFieldAttributeNames(config.fieldAttributes ?? {});
   if (config.exportDisabled) {
     registerContextOnly(createPropagator(config));
     return config;

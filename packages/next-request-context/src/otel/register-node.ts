@@ -12,6 +12,7 @@ import { installOutboundPropagation } from './outbound-fetch.js';
 import { createPropagator } from './propagator.js';
 import { registerContextOnly } from './register-context-only.js';
 import { UserIdSpanProcessor } from './user-span-processor.js';
+import { setFieldAttributeNames } from '../context/fields.js';
 
 const REGISTERED = Symbol.for('next-request-context.registered');
 
@@ -43,6 +44,7 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
   if (state[REGISTERED]) return state[REGISTERED];
   state[REGISTERED] = config;
 
+  setFieldAttributeNames(config.fieldAttributes ?? {});
   const propagator = createPropagator(config);
   if (config.exportDisabled) {
     registerContextOnly(propagator);

@@ -1,16 +1,20 @@
 import type { Context } from '@opentelemetry/api';
 import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { scopeUserId, USER_ID_KEY } from '../context/scope.js';
+import { fieldAttributeName } from '../context/fields.js';
+import { scopeFields, scopeUserId, USER_ID_KEY } from '../context/scope.js';
 
 /**
  * Copies the verified user id from the context's baggage onto every span started in a request as
- * the `user.id` attribute, so traces can be searched by user. Only the trusted propagator and
- * `runWithRequestContext` put a user id in the baggage, so a client cannot choose this value.
+ * the `user.id` attribute, so traces can be searched by user, and the verified app fields as
+ * `app.<snake_case name>` (or the names `REQUEST_CONTEXT_FIELD_ATTRIBUTES` sets). Only the trusted
+ * propagator and `runWithRequestContext` put them in the baggage, so a client cannot choose them.
  */
 export class UserIdSpanProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
     const userId = scopeUserId(parentContext);
     if (userId !== undefined) span.setAttribute(USER_ID_KEY, userId);
+    const fields = scopeFields(parentContext);
+    for (const name in fields) span.setAttribute(fieldAttributeName(name), fields[name]!);
   }
 
   onEnd(): void {}

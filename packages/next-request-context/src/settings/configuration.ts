@@ -1,6 +1,7 @@
 import { ConfigurationError } from './error.js';
 import { checkPositiveInteger, oneOf, parseBoolean, parseHttpUrl, parseOrigin, present } from './rules.js';
 import type { Environment } from './rules.js';
+import { FIELD_NAME } from '../context/fields.js';
 
 /**
  * Everything the bootstrap can be told. Each option has an environment variable; an option passed
@@ -38,6 +39,14 @@ export interface Configuration {
    * collector hangs. Env `REQUEST_CONTEXT_SHUTDOWN_TIMEOUT_MS`. Default 3000.
    */
   shutdownTimeoutMillis: number;
+  /**
+   * Span attribute names of app request fields (`RequestFields`), by field name:
+   * `{ tenantId: 'tenant.id' }`. Fields not named here go on spans as `app.<snake_case name>`
+   * (`tenantId` → `app.tenant_id`). Env `REQUEST_CONTEXT_FIELD_ATTRIBUTES`, comma-separated
+   * `field:attribute` pairs (`tenantId:tenant.id,plan:billing.plan`). Default none (the key is
+   * then absent).
+   */
+  fieldAttributes?: Readonly<Record<string, string>>;
 }
 
 /** The defaults, in one place. */
@@ -50,6 +59,28 @@ export const DEFAULTS: Readonly<Configuration> = Object.freeze({
   propagateUserId: false,
   shutdownTimeoutMillis: 3000,
 });
+
+const FIELD_ATTRIBUTES_ENV = 'REQUEST_CONTEXT_FIELD_ATTRIBUTES';
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
+
+/** `field:attribute` pairs (env) or an object (option), each name checked. */
+function fieldAttributes(option: Readonly<Record<string, string>> | undefined, env: Environment): { fieldAttributes?: Readonly<Record<string, string>> } {
+  const setting = option === undefined ? FIELD_ATTRIBUTES_ENV : 'fieldAttributes';
+  const pairs = option !== undefined ? Object.entries(option) : (present(env[FIELD_ATTRIBUTES_ENV]) ?? '').split(',').filter((s) => s.trim() !== '').map((pair) => {
+    const [field = '', attribute = '', ...rest] = pair.split(':').map((s) => s.trim());
+    if (rest.length > 0 || attribute === '') throw new ConfigurationError(setting, JSON.stringify(pair), 'comma-separated field:attribute pairs such as tenantId:tenant.id');
+    return [field, attribute] as const;
+  });
+  const names: Record<string, string> = {};
+  for (const [field, attribute] of pairs) {
+    if (!FIELD_NAME.test(field)) throw new ConfigurationError(setting, JSON.stringify(field), 'field names of a letter then up to 63 letters, digits or underscores');
+    if (typeof attribute !== 'string' || !ATTRIBUTE_NAME.test(attribute) || attribute === 'user.id') {
+      throw new ConfigurationError(setting, JSON.stringify(attribute), 'attribute names of a letter then up to 127 letters, digits, dots, dashes or underscores, other than user.id');
+    }
+    names[field] = attribute;
+  }
+  return pairs.length === 0 ? {} : { fieldAttributes: Object.freeze(names) };
+}
 
 const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
 
@@ -109,5 +140,6 @@ export function resolveConfiguration(overrides: Partial<Configuration> = {}, env
     propagateTraceTo: origins.map((origin) => parseOrigin('REQUEST_CONTEXT_PROPAGATE_TO', origin)),
     propagateUserId: overrides.propagateUserId ?? parseBoolean('REQUEST_CONTEXT_PROPAGATE_USER_ID', env.REQUEST_CONTEXT_PROPAGATE_USER_ID, DEFAULTS.propagateUserId),
     shutdownTimeoutMillis,
+    ...fieldAttributes(overrides.fieldAttributes, env),
   };
 }

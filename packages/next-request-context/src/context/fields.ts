@@ -1,0 +1,106 @@
+/**
+ * App-defined request fields (tenant id, plan, locale): their type, their limits, their names in
+ * log lines and on spans. The proxy signs them with the user (see `identity/user-token.ts`), the
+ * request scope carries them (`scope.ts`), `getRequestContext().fields` returns them.
+ */
+
+/**
+ * The app's own request fields, declared once by module augmentation:
+ *
+ * ```ts
+ * declare module 'next-request-context' {
+ *   interface RequestFields { tenantId: string; plan?: 'free' | 'pro' }
+ * }
+ * ```
+ *
+ * Values are strings, finite numbers or booleans; names match `/^[A-Za-z][A-Za-z0-9_]{0,63}$/`.
+ */
+export interface RequestFields {}
+
+/** What a request field can hold. */
+export type RequestFieldValue = string | number | boolean;
+
+/** Validated fields as the request scope holds them. */
+export type FieldValues = Readonly<Record<string, RequestFieldValue>>;
+
+/** At most this many fields per request. */
+export const MAX_FIELDS = 16;
+/** At most this many bytes of fields per request, as UTF-8 JSON (`{"tenantId":"acme"}` is 19). */
+export const MAX_FIELDS_BYTES = 1024;
+/** A field's name. */
+export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** Log keys a field may not take: the correlation fields and pino's own. */
+const RESERVED = ['trace_id', 'span_id', 'trace_flags', 'user_id', 'level', 'time', 'msg', 'pid', 'hostname', 'err'];
+
+export const NO_FIELDS: FieldValues = Object.freeze({});
+
+/** A field's key in log lines: its name in snake_case (`tenantId` → `tenant_id`). */
+export function logKey(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+}
+
+/**
+ * Checks `fields` against the rules and limits; returns them frozen without `undefined` values,
+ * with their JSON (what the token signs and the scope carries).
+ *
+ * @throws {TypeError} `what is wrong (actual: x), expected y`
+ */
+export function checkFields(fields: unknown): { values: FieldValues; json: string } {
+  const fail = (what: string, actual: unknown, expected: string) => {
+    throw new TypeError(`${what} (actual: ${actual}), expected ${expected}`);
+  };
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) fail('request fields are invalid', fields === null ? 'null' : Array.isArray(fields) ? 'an array' : typeof fields, 'an object of field names to values');
+  const values: Record<string, RequestFieldValue> = {};
+  const keys = new Map<string, string>();
+  for (const [name, value] of Object.entries(fields as object)) {
+    if (value === undefined) continue;
+    if (!FIELD_NAME.test(name)) fail('a request field name is invalid', JSON.stringify(name), 'a letter, then up to 63 letters, digits or underscores');
+    const key = logKey(name);
+    if (RESERVED.includes(key)) fail(`request field ${name} is reserved`, `logged as ${key}`, `a name whose snake_case form is none of ${RESERVED.join(', ')}`);
+    if (keys.has(key)) fail('request field names collide', `${keys.get(key)} and ${name}, both logged as ${key}`, 'distinct snake_case names');
+    keys.set(key, name);
+    if (typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value))) {
+      fail(`request field ${name} is invalid`, typeof value === 'number' ? value : value === null ? 'null' : typeof value, 'a string, a finite number or a boolean');
+    }
+    values[name] = value as RequestFieldValue;
+  }
+  if (keys.size > MAX_FIELDS) fail('too many request fields', keys.size, `at most ${MAX_FIELDS}`);
+  const json = JSON.stringify(values);
+  const bytes = new TextEncoder().encode(json).length;
+  if (bytes > MAX_FIELDS_BYTES) fail('request fields are too large', `${bytes} bytes as JSON`, `at most ${MAX_FIELDS_BYTES}`);
+  return { values: Object.freeze(values), json };
+}
+
+/** Fields from their JSON, checked again; `undefined` for anything invalid. */
+export function parseFields(json: string): FieldValues | undefined {
+  try {
+    const { values } = checkFields(JSON.parse(json));
+    return Object.keys(values).length === 0 ? NO_FIELDS : values;
+  } catch {
+    return undefined;
+  }
+}
+
+const ATTRIBUTES = Symbol.for('next-request-context.field-attributes');
+type AttributeNames = { names: Readonly<Record<string, string>>; cache: Map<string, string> };
+const NO_NAMES: Readonly<Record<string, string>> = {};
+
+/**
+ * Sets the span attribute names of fields (`{ tenantId: 'tenant.id' }`); fields not named here
+ * go on spans as `app.<snake_case name>`. Kept on `globalThis`, so the proxy and the span
+ * processor agree even when bundled apart. `register()` calls it.
+ */
+export function setFieldAttributeNames(names: Readonly<Record<string, string>>): void {
+  (globalThis as { [ATTRIBUTES]?: AttributeNames })[ATTRIBUTES] = { names, cache: new Map() };
+}
+
+/** The span attribute of field `name`: as configured, else `app.<snake_case name>`. */
+export function fieldAttributeName(name: string): string {
+  const state = ((globalThis as { [ATTRIBUTES]?: AttributeNames })[ATTRIBUTES] ??= { names: NO_NAMES, cache: new Map() });
+  let attribute = state.cache.get(name);
+  if (attribute === undefined) {
+    attribute = Object.prototype.hasOwnProperty.call(state.names, name) ? state.names[name]! : `app.${logKey(name)}`;
+    state.cache.set(name, attribute);
+  }
+  return attribute;
+}
