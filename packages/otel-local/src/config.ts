@@ -11,6 +11,7 @@ import { checkNonEmpty, checkNumber, checkPort, parseNumber } from './settings/r
 import type { Environment } from './settings/rules.js';
 import { DEFAULT_DB_PATH, DEFAULT_HOST, DEFAULT_OTLP_PORT, DEFAULT_QUERY_PORT } from './shared/constants.js';
 import type { RetentionLimits } from './store/retention.js';
+import type { ConnectionLimits } from './receiver/receiver.js';
 
 export { ConfigurationError };
 
@@ -31,8 +32,10 @@ export interface CollectorOptions {
   };
   /** Largest OTLP body after decompression (default 16 MiB). */
   maxBodyBytes?: number;
-  /** OTLP requests processed concurrently before answering 503 (default 32). */
+  /** OTLP requests processed concurrently (bodies complete, being decoded) before answering 503 (default 32). */
   maxConcurrentRequests?: number;
+  /** Receiver deadlines and connection bounds; defaults in {@link DEFAULT_CONNECTION_LIMITS}. */
+  connectionLimits?: Partial<ConnectionLimits>;
   /** Folder of the static web viewer (default: the package's `viewer/`). */
   viewerDir?: string;
   /** Where diagnostics go (default: stderr). */
@@ -54,6 +57,7 @@ export interface ResolvedOptions {
   retention: Required<RetentionLimits> & { pruneIntervalMs: number };
   maxBodyBytes: number;
   maxConcurrentRequests: number;
+  connectionLimits: ConnectionLimits;
   viewerDir: string;
   log: (message: string) => void;
   /** The required bearer token, or undefined when none is required (loopback without a given token). */
@@ -64,6 +68,19 @@ export interface ResolvedOptions {
 
 export const DEFAULT_RETENTION = { maxAgeHours: 72, maxSpans: 2_000_000, maxDbMb: 2048, pruneIntervalMs: 60_000 } as const;
 const MIB = 1024 * 1024;
+
+/**
+ * Receiver deadlines: 10 s for headers (and for a new connection to start one), 30 s for a body,
+ * which must average 1 KiB/s once it has taken 5 s, 5 s of idle keep-alive, 1024 connections.
+ */
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 30_000,
+  minBodyBytesPerSecond: 1024,
+  bodyGraceMs: 5_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1024,
+};
 const DEFAULT_MAX_BODY_MB = 16;
 
 /** Applies defaults and validates. Throws {@link ConfigurationError}. */
@@ -82,6 +99,7 @@ export function resolveOptions(options: CollectorOptions = {}): ResolvedOptions 
     },
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_MB * MIB,
     maxConcurrentRequests: options.maxConcurrentRequests ?? 32,
+    connectionLimits: { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits },
     viewerDir: options.viewerDir ?? fileURLToPath(new URL('../viewer', import.meta.url)),
     log: options.log ?? ((message) => process.stderr.write(`${message}\n`)),
     token: options.token,
@@ -100,6 +118,10 @@ export function resolveOptions(options: CollectorOptions = {}): ResolvedOptions 
   checkNumber('retention.pruneIntervalMs', resolved.retention.pruneIntervalMs, { min: 10, max: 24 * 3_600_000 });
   checkNumber('maxBodyBytes', resolved.maxBodyBytes, { min: 1, max: 1024 * MIB, integer: true });
   checkNumber('maxConcurrentRequests', resolved.maxConcurrentRequests, { min: 1, max: 10_000, integer: true });
+  for (const [name, value] of Object.entries(resolved.connectionLimits)) {
+    const min = name === 'minBodyBytesPerSecond' || name === 'bodyGraceMs' ? 0 : 1;
+    checkNumber(`connectionLimits.${name}`, value, { min, max: name === 'maxConnections' ? 1_000_000 : 3_600_000, integer: true });
+  }
   if (resolved.token !== undefined && !/^[\x21-\x7e]{16,512}$/.test(resolved.token)) {
     throw new ConfigurationError('token', `${resolved.token.length} characters`, 'at least 16 printable ASCII characters without spaces');
   }

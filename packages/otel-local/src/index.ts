@@ -20,6 +20,7 @@ import { CollectorStats } from './shared/stats.js';
 import { TelemetryStore } from './store/index.js';
 
 export type { CollectorOptions } from './config.js';
+export type { ConnectionLimits } from './receiver/receiver.js';
 export { ConfigurationError, optionsFromEnv } from './config.js';
 export { PortInUseError } from './ports.js';
 export { StoreSchemaError } from './store/schema.js';
@@ -82,6 +83,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Ru
     events,
     maxBodyBytes: config.maxBodyBytes,
     maxConcurrentRequests: config.maxConcurrentRequests,
+    limits: config.connectionLimits,
     log: config.log,
     host: config.host,
     token: config.token,

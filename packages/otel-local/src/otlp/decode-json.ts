@@ -1,8 +1,39 @@
-/** Decodes OTLP/HTTP JSON request bodies (hex ids, int64 as strings or numbers, enums as ints) into the internal model. */
+/**
+ * Decodes OTLP/HTTP JSON request bodies (hex ids, int64 as strings or numbers, enums as ints) into
+ * the internal model. `JSON.parse` builds every object at once, so the body's objects and arrays are
+ * counted first (a cheap byte scan that yields, see limits.ts `jsonContainers`): a small deflated
+ * body of millions of `{}` is refused before it costs memory.
+ */
+import { limitMessage, REQUEST_LIMITS } from './limits.js';
 import type { DecodedBatch, LogRecordModel, SpanModel } from './model.js';
 import { normalizeLogsRequest, normalizeTraceRequest, OtlpDecodeError } from './normalize.js';
+import { runSync, runYielding } from './steps.js';
 
-function parse(body: Uint8Array | string, messageName: string): unknown {
+/** Bytes scanned between yields. */
+const SCAN_SLICE = 256 * 1024;
+
+/** Counts `{` and `[` outside strings; throws when over the limit. Yields every {@link SCAN_SLICE} bytes. */
+function* checkContainers(bytes: Uint8Array): Generator<void, void> {
+  const limit = REQUEST_LIMITS.jsonContainers;
+  let containers = 0;
+  let inString = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    if (inString) {
+      if (byte === 0x5c) i++; // backslash: skip the escaped byte
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) {
+      inString = true;
+    } else if ((byte === 0x7b || byte === 0x5b) && ++containers > limit.max) {
+      throw new OtlpDecodeError(limitMessage(limit));
+    }
+    if (i % SCAN_SLICE === SCAN_SLICE - 1) yield;
+  }
+}
+
+function* parse(body: Uint8Array | string, messageName: string): Generator<void, unknown> {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  yield* checkContainers(bytes);
   const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   try {
     return JSON.parse(text);
@@ -11,12 +42,30 @@ function parse(body: Uint8Array | string, messageName: string): unknown {
   }
 }
 
+function* traceSteps(body: Uint8Array | string): Generator<void, DecodedBatch<SpanModel>> {
+  return yield* normalizeTraceRequest(yield* parse(body, 'ExportTraceServiceRequest'));
+}
+
+function* logsSteps(body: Uint8Array | string): Generator<void, DecodedBatch<LogRecordModel>> {
+  return yield* normalizeLogsRequest(yield* parse(body, 'ExportLogsServiceRequest'));
+}
+
 /** Decodes an OTLP JSON ExportTraceServiceRequest. Throws {@link OtlpDecodeError} when undecodable. */
 export function decodeTraceRequestJson(body: Uint8Array | string): DecodedBatch<SpanModel> {
-  return normalizeTraceRequest(parse(body, 'ExportTraceServiceRequest'));
+  return runSync(traceSteps(body));
 }
 
 /** Decodes an OTLP JSON ExportLogsServiceRequest. Throws {@link OtlpDecodeError} when undecodable. */
 export function decodeLogsRequestJson(body: Uint8Array | string): DecodedBatch<LogRecordModel> {
-  return normalizeLogsRequest(parse(body, 'ExportLogsServiceRequest'));
+  return runSync(logsSteps(body));
+}
+
+/** {@link decodeTraceRequestJson}, yielding to the event loop between slices of work. */
+export function decodeTraceRequestJsonYielding(body: Uint8Array | string): Promise<DecodedBatch<SpanModel>> {
+  return runYielding(traceSteps(body));
+}
+
+/** {@link decodeLogsRequestJson}, yielding to the event loop between slices of work. */
+export function decodeLogsRequestJsonYielding(body: Uint8Array | string): Promise<DecodedBatch<LogRecordModel>> {
+  return runYielding(logsSteps(body));
 }

@@ -1,26 +1,60 @@
-/** Decodes OTLP/HTTP protobuf request bodies into the internal model. */
-import { decodeMessageBytes } from '../protobuf/schema.js';
+/**
+ * Decodes OTLP/HTTP protobuf request bodies into the internal model. The request is decoded down
+ * to its scope groups at once (counted against the element limits of limits.ts); spans and log
+ * records stay as byte views and are decoded one at a time while normalizing, so the receiver can
+ * yield between them (steps.ts), and a value nested too deeply rejects only its own item.
+ */
+import { decodeMessageBytes, ElementLimitError, LazyMessage, NestingError } from '../protobuf/schema.js';
 import { WireFormatError } from '../protobuf/wire.js';
+import { InvalidItemError } from './errors.js';
+import { VALUE_DEPTH_MESSAGE } from './limits.js';
 import type { DecodedBatch, LogRecordModel, SpanModel } from './model.js';
 import { normalizeLogsRequest, normalizeTraceRequest, OtlpDecodeError } from './normalize.js';
 import { ExportLogsServiceRequest, ExportTraceServiceRequest } from './proto-schema.js';
 import type { MessageSpec } from '../protobuf/schema.js';
+import { runSync, runYielding } from './steps.js';
 
 function decode(bytes: Uint8Array, spec: MessageSpec): Record<string, unknown> {
   try {
     return decodeMessageBytes(bytes, spec);
   } catch (error) {
-    if (error instanceof WireFormatError) throw new OtlpDecodeError(`invalid protobuf ${spec.name}: ${error.message}`);
-    throw error;
+    throw asDecodeError(error, spec.name);
   }
+}
+
+/** Decodes one lazily kept span or log record; nesting beyond the value limit rejects only this item. */
+function decodeItem(item: unknown): unknown {
+  if (!(item instanceof LazyMessage)) return item;
+  try {
+    return item.decode();
+  } catch (error) {
+    if (error instanceof NestingError) throw new InvalidItemError(VALUE_DEPTH_MESSAGE);
+    throw asDecodeError(error, item.spec.name);
+  }
+}
+
+function asDecodeError(error: unknown, specName: string): unknown {
+  if (error instanceof ElementLimitError) return new OtlpDecodeError(error.message);
+  if (error instanceof WireFormatError) return new OtlpDecodeError(`invalid protobuf ${specName}: ${error.message}`);
+  return error;
 }
 
 /** Decodes a protobuf ExportTraceServiceRequest. Throws {@link OtlpDecodeError} when undecodable. */
 export function decodeTraceRequestProto(bytes: Uint8Array): DecodedBatch<SpanModel> {
-  return normalizeTraceRequest(decode(bytes, ExportTraceServiceRequest));
+  return runSync(normalizeTraceRequest(decode(bytes, ExportTraceServiceRequest), decodeItem));
 }
 
 /** Decodes a protobuf ExportLogsServiceRequest. Throws {@link OtlpDecodeError} when undecodable. */
 export function decodeLogsRequestProto(bytes: Uint8Array): DecodedBatch<LogRecordModel> {
-  return normalizeLogsRequest(decode(bytes, ExportLogsServiceRequest));
+  return runSync(normalizeLogsRequest(decode(bytes, ExportLogsServiceRequest), decodeItem));
+}
+
+/** {@link decodeTraceRequestProto}, yielding to the event loop between slices of work. */
+export function decodeTraceRequestProtoYielding(bytes: Uint8Array): Promise<DecodedBatch<SpanModel>> {
+  return runYielding(normalizeTraceRequest(decode(bytes, ExportTraceServiceRequest), decodeItem));
+}
+
+/** {@link decodeLogsRequestProto}, yielding to the event loop between slices of work. */
+export function decodeLogsRequestProtoYielding(bytes: Uint8Array): Promise<DecodedBatch<LogRecordModel>> {
+  return runYielding(normalizeLogsRequest(decode(bytes, ExportLogsServiceRequest), decodeItem));
 }

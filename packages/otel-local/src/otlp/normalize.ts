@@ -4,8 +4,13 @@
  * protobuf gives Buffers for ids and BigInts for 64-bit integers, OTLP JSON gives hex (or base64)
  * strings and decimal strings or numbers. Every reader here accepts both.
  *
- * Structural problems (e.g. `resourceSpans` is not a list) throw {@link OtlpDecodeError} (-> 400);
- * a bad individual span or log record is rejected and counted (-> partial success).
+ * Structural problems (e.g. `resourceSpans` is not a list) and requests over a per-request element
+ * limit (limits.ts) throw {@link OtlpDecodeError} (-> 400); a bad individual span or log record,
+ * including one with a value nested too deeply, is rejected and counted (-> partial success).
+ *
+ * Normalizing is a generator that yields after each item, so the caller can spread a large request
+ * over several event-loop turns (steps.ts); protobuf items arrive undecoded and are decoded here
+ * one at a time through the `decodeItem` hook.
  */
 import type {
   AnyValue,
@@ -18,18 +23,14 @@ import type {
   SpanLinkModel,
   SpanModel,
 } from './model.js';
+import { InvalidItemError, OtlpDecodeError } from './errors.js';
+import { ElementCounter, MAX_VALUE_DEPTH, REQUEST_LIMITS, VALUE_DEPTH_MESSAGE } from './limits.js';
 import { findAttribute } from './values.js';
 
-/** The request body is not a valid OTLP message. */
-export class OtlpDecodeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'OtlpDecodeError';
-  }
-}
+export { OtlpDecodeError };
 
-/** One item (span, log record) is invalid; it is rejected, the rest of the request is kept. */
-class InvalidItemError extends Error {}
+/** Turns one raw item into its message (protobuf: decodes a lazy item); identity for JSON. */
+export type ItemDecoder = (item: unknown) => unknown;
 
 type Raw = Record<string, unknown>;
 
@@ -89,30 +90,42 @@ const LOGS_REQUEST: RequestShape<LogRecordModel> = {
   read: (raw, resource, scope) => readLogRecord(raw, resource, scope),
 };
 
-/** Normalizes an ExportTraceServiceRequest. */
-export function normalizeTraceRequest(request: unknown): DecodedBatch<SpanModel> {
-  return normalizeRequest(request, TRACE_REQUEST);
+/** Normalizes an ExportTraceServiceRequest, yielding after each span (drive with steps.ts). */
+export function normalizeTraceRequest(request: unknown, decodeItem: ItemDecoder = (item) => item): Generator<void, DecodedBatch<SpanModel>> {
+  return normalizeRequest(request, TRACE_REQUEST, decodeItem);
 }
 
-/** Normalizes an ExportLogsServiceRequest. */
-export function normalizeLogsRequest(request: unknown): DecodedBatch<LogRecordModel> {
-  return normalizeRequest(request, LOGS_REQUEST);
+/** Normalizes an ExportLogsServiceRequest, yielding after each log record (drive with steps.ts). */
+export function normalizeLogsRequest(request: unknown, decodeItem: ItemDecoder = (item) => item): Generator<void, DecodedBatch<LogRecordModel>> {
+  return normalizeRequest(request, LOGS_REQUEST, decodeItem);
 }
 
-function normalizeRequest<T>(request: unknown, shape: RequestShape<T>): DecodedBatch<T> {
+/** Counts of the request being normalized (module state is safe: each item is read synchronously). */
+let counter = new ElementCounter();
+
+function* normalizeRequest<T>(request: unknown, shape: RequestShape<T>, decodeItem: ItemDecoder): Generator<void, DecodedBatch<T>> {
   const batch: DecodedBatch<T> = { items: [], rejected: 0, errors: [] };
+  const requestCounter = new ElementCounter();
+  const withCounter = <R>(read: () => R): R => {
+    counter = requestCounter;
+    return read();
+  };
   for (const resourceGroup of listField(asMessage(request, shape.request), shape.resourceGroups)) {
+    requestCounter.add(REQUEST_LIMITS.resourceGroups);
     const raw = asMessage(resourceGroup, shape.resourceGroup);
-    const resource = readResource(raw.resource, raw.schemaUrl);
+    const resource = withCounter(() => readResource(raw.resource, raw.schemaUrl));
     for (const scopeGroup of listField(raw, shape.scopeGroups)) {
+      requestCounter.add(REQUEST_LIMITS.scopeGroups);
       const rawScope = asMessage(scopeGroup, shape.scopeGroup);
-      const scope = readScope(rawScope.scope, rawScope.schemaUrl);
+      const scope = withCounter(() => readScope(rawScope.scope, rawScope.schemaUrl));
       for (const item of listField(rawScope, shape.items)) {
+        requestCounter.add(REQUEST_LIMITS.items);
         try {
-          batch.items.push(shape.read(asMessage(item, shape.item), resource, scope));
+          batch.items.push(withCounter(() => shape.read(asMessage(decodeItem(item), shape.item), resource, scope)));
         } catch (error) {
           reject(batch, error, shape.noun);
         }
+        yield;
       }
     }
   }
@@ -141,9 +154,9 @@ function readSpan(raw: Raw, resource: ResourceModel, scope: ScopeModel): SpanMod
     endTimeUnixNano: readNanos(raw.endTimeUnixNano, 'endTimeUnixNano'),
     attributes: readAttributes(raw.attributes),
     droppedAttributesCount: readUint32(raw.droppedAttributesCount, 'droppedAttributesCount'),
-    events: listItems(raw.events, 'events').map(readEvent),
+    events: countedItems(raw.events, 'events').map(readEvent),
     droppedEventsCount: readUint32(raw.droppedEventsCount, 'droppedEventsCount'),
-    links: listItems(raw.links, 'links').map(readLink),
+    links: countedItems(raw.links, 'links').map(readLink),
     droppedLinksCount: readUint32(raw.droppedLinksCount, 'droppedLinksCount'),
     statusCode: readEnum(status.code, STATUS_CODE_BY_NAME, 'status.code'),
     statusMessage: readString(status.message, 'status.message'),
@@ -245,20 +258,32 @@ function readUint32Strict(value: unknown, field: string): number {
 }
 
 function readAttributes(value: unknown): KeyValue[] {
-  return listItems(value, 'attributes').map((entry) => readKeyValue(entry, 0));
+  return countedAttributes(value, 'attributes').map((entry) => readKeyValue(entry, 0));
 }
 
-const MAX_VALUE_DEPTH = 32;
+/** A list of events or links, counted against the request's limit. */
+function countedItems(value: unknown, field: string): unknown[] {
+  const items = listItems(value, field);
+  counter.add(REQUEST_LIMITS.eventsAndLinks, items.length);
+  return items;
+}
 
+/** A list of key-values or array elements, counted against the request's attribute limit. */
+function countedAttributes(value: unknown, field: string): unknown[] {
+  const items = listItems(value, field);
+  counter.add(REQUEST_LIMITS.attributes, items.length);
+  return items;
+}
+
+/** `depth` is the number of arrayValue/kvlistValue levels around the value. */
 function readKeyValue(value: unknown, depth: number): KeyValue {
   const raw = asItemMessage(value, 'attribute');
   if (typeof raw.key !== 'string') throw new InvalidItemError(`attribute key must be a string (actual: ${typeof raw.key})`);
-  return { key: raw.key, value: raw.value == null ? {} : readAnyValue(raw.value, depth + 1) };
+  return { key: raw.key, value: raw.value == null ? {} : readAnyValue(raw.value, depth) };
 }
 
-/** Converts an AnyValue from either source to canonical form. */
+/** Converts an AnyValue from either source to canonical form; `depth` as in {@link readKeyValue}. */
 function readAnyValue(value: unknown, depth: number): AnyValue {
-  if (depth > MAX_VALUE_DEPTH) throw new InvalidItemError(`attribute values nested deeper than ${MAX_VALUE_DEPTH} levels`);
   const raw = asItemMessage(value, 'AnyValue');
   if (raw.stringValue !== undefined) return { stringValue: readString(raw.stringValue, 'stringValue') };
   if (raw.boolValue !== undefined) {
@@ -267,13 +292,16 @@ function readAnyValue(value: unknown, depth: number): AnyValue {
   }
   if (raw.intValue !== undefined) return { intValue: readInt64Text(raw.intValue) };
   if (raw.doubleValue !== undefined) return { doubleValue: readDouble(raw.doubleValue) };
+  if (raw.arrayValue !== undefined || raw.kvlistValue !== undefined) {
+    if (depth >= MAX_VALUE_DEPTH) throw new InvalidItemError(VALUE_DEPTH_MESSAGE);
+  }
   if (raw.arrayValue !== undefined) {
     const array = asItemMessage(raw.arrayValue, 'arrayValue');
-    return { arrayValue: { values: listItems(array.values, 'arrayValue.values').map((item) => readAnyValue(item, depth + 1)) } };
+    return { arrayValue: { values: countedAttributes(array.values, 'arrayValue.values').map((item) => readAnyValue(item, depth + 1)) } };
   }
   if (raw.kvlistValue !== undefined) {
     const list = asItemMessage(raw.kvlistValue, 'kvlistValue');
-    return { kvlistValue: { values: listItems(list.values, 'kvlistValue.values').map((item) => readKeyValue(item, depth + 1)) } };
+    return { kvlistValue: { values: countedAttributes(list.values, 'kvlistValue.values').map((item) => readKeyValue(item, depth + 1)) } };
   }
   if (raw.bytesValue !== undefined) return { bytesValue: readBytesAsBase64(raw.bytesValue) };
   return {};

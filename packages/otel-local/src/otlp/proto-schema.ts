@@ -2,10 +2,14 @@
  * Field tables for the OTLP request messages we receive, transcribed from
  * open-telemetry/opentelemetry-proto (common/v1, resource/v1, trace/v1, logs/v1 and the
  * collector service protos). Property names are the OTLP JSON names so the protobuf and JSON
- * paths share one normalizer.
+ * paths share one normalizer. Repeated fields carry the per-request element limits (limits.ts),
+ * counted while decoding; spans and log records are decoded lazily, one at a time (decode-proto.ts).
  */
 import { defineMessage } from '../protobuf/schema.js';
 import type { MessageSpec } from '../protobuf/schema.js';
+import { REQUEST_LIMITS } from './limits.js';
+
+const { attributes: ATTRIBUTES, eventsAndLinks: EVENTS_AND_LINKS, items: ITEMS, resourceGroups: RESOURCE_GROUPS, scopeGroups: SCOPE_GROUPS } = REQUEST_LIMITS;
 
 export const AnyValue: MessageSpec = defineMessage('AnyValue', {
   1: { name: 'stringValue', kind: 'string' },
@@ -18,7 +22,7 @@ export const AnyValue: MessageSpec = defineMessage('AnyValue', {
 });
 
 export const ArrayValue: MessageSpec = defineMessage('ArrayValue', {
-  1: { name: 'values', kind: 'message', repeated: true, message: () => AnyValue },
+  1: { name: 'values', kind: 'message', repeated: true, message: () => AnyValue, limit: ATTRIBUTES },
 });
 
 export const KeyValue: MessageSpec = defineMessage('KeyValue', {
@@ -27,11 +31,11 @@ export const KeyValue: MessageSpec = defineMessage('KeyValue', {
 });
 
 export const KeyValueList: MessageSpec = defineMessage('KeyValueList', {
-  1: { name: 'values', kind: 'message', repeated: true, message: () => KeyValue },
+  1: { name: 'values', kind: 'message', repeated: true, message: () => KeyValue, limit: ATTRIBUTES },
 });
 
 const attributes = (fieldNumber: number) => ({
-  [fieldNumber]: { name: 'attributes', kind: 'message', repeated: true, message: () => KeyValue },
+  [fieldNumber]: { name: 'attributes', kind: 'message', repeated: true, message: () => KeyValue, limit: ATTRIBUTES },
 }) as const;
 
 export const InstrumentationScope: MessageSpec = defineMessage('InstrumentationScope', {
@@ -78,9 +82,9 @@ export const Span: MessageSpec = defineMessage('Span', {
   8: { name: 'endTimeUnixNano', kind: 'fixed64' },
   ...attributes(9),
   10: { name: 'droppedAttributesCount', kind: 'uint32' },
-  11: { name: 'events', kind: 'message', repeated: true, message: () => SpanEvent },
+  11: { name: 'events', kind: 'message', repeated: true, message: () => SpanEvent, limit: EVENTS_AND_LINKS },
   12: { name: 'droppedEventsCount', kind: 'uint32' },
-  13: { name: 'links', kind: 'message', repeated: true, message: () => SpanLink },
+  13: { name: 'links', kind: 'message', repeated: true, message: () => SpanLink, limit: EVENTS_AND_LINKS },
   14: { name: 'droppedLinksCount', kind: 'uint32' },
   15: { name: 'status', kind: 'message', message: () => Status },
   16: { name: 'flags', kind: 'fixed32' },
@@ -88,19 +92,19 @@ export const Span: MessageSpec = defineMessage('Span', {
 
 export const ScopeSpans: MessageSpec = defineMessage('ScopeSpans', {
   1: { name: 'scope', kind: 'message', message: () => InstrumentationScope },
-  2: { name: 'spans', kind: 'message', repeated: true, message: () => Span },
+  2: { name: 'spans', kind: 'message', repeated: true, message: () => Span, limit: ITEMS, lazy: true },
   3: { name: 'schemaUrl', kind: 'string' },
 });
 
 export const ResourceSpans: MessageSpec = defineMessage('ResourceSpans', {
   1: { name: 'resource', kind: 'message', message: () => Resource },
-  2: { name: 'scopeSpans', kind: 'message', repeated: true, message: () => ScopeSpans },
+  2: { name: 'scopeSpans', kind: 'message', repeated: true, message: () => ScopeSpans, limit: SCOPE_GROUPS },
   3: { name: 'schemaUrl', kind: 'string' },
   // 1000 (deprecated instrumentation_library_spans) is skipped as an unknown field.
 });
 
 export const ExportTraceServiceRequest: MessageSpec = defineMessage('ExportTraceServiceRequest', {
-  1: { name: 'resourceSpans', kind: 'message', repeated: true, message: () => ResourceSpans },
+  1: { name: 'resourceSpans', kind: 'message', repeated: true, message: () => ResourceSpans, limit: RESOURCE_GROUPS },
 });
 
 export const LogRecord: MessageSpec = defineMessage('LogRecord', {
@@ -119,16 +123,16 @@ export const LogRecord: MessageSpec = defineMessage('LogRecord', {
 
 export const ScopeLogs: MessageSpec = defineMessage('ScopeLogs', {
   1: { name: 'scope', kind: 'message', message: () => InstrumentationScope },
-  2: { name: 'logRecords', kind: 'message', repeated: true, message: () => LogRecord },
+  2: { name: 'logRecords', kind: 'message', repeated: true, message: () => LogRecord, limit: ITEMS, lazy: true },
   3: { name: 'schemaUrl', kind: 'string' },
 });
 
 export const ResourceLogs: MessageSpec = defineMessage('ResourceLogs', {
   1: { name: 'resource', kind: 'message', message: () => Resource },
-  2: { name: 'scopeLogs', kind: 'message', repeated: true, message: () => ScopeLogs },
+  2: { name: 'scopeLogs', kind: 'message', repeated: true, message: () => ScopeLogs, limit: SCOPE_GROUPS },
   3: { name: 'schemaUrl', kind: 'string' },
 });
 
 export const ExportLogsServiceRequest: MessageSpec = defineMessage('ExportLogsServiceRequest', {
-  1: { name: 'resourceLogs', kind: 'message', repeated: true, message: () => ResourceLogs },
+  1: { name: 'resourceLogs', kind: 'message', repeated: true, message: () => ResourceLogs, limit: RESOURCE_GROUPS },
 });

@@ -5,6 +5,11 @@
  *
  * Output value types: `string`, `boolean`, `number` (32-bit ints, enums, doubles), `bigint`
  * (all 64-bit integers, so nanosecond timestamps stay exact) and `Buffer` (bytes).
+ *
+ * Cost bounds: a repeated field may carry an {@link ElementLimit} (shared per decode, so e.g. all
+ * spans of a request count together), checked as each element is met, before it is decoded; a
+ * `lazy` field is returned as a {@link LazyMessage} (a byte view) and decoded on demand, so the
+ * caller can decode a large request item by item and yield between items.
  */
 import { ProtoReader, WireFormatError, WireType } from './wire.js';
 
@@ -30,6 +35,52 @@ export interface FieldSpec {
   repeated?: boolean;
   /** For `kind: 'message'`: the nested message (a thunk, so tables may be recursive). */
   message?: () => MessageSpec;
+  /** For repeated fields: how many elements one decode may meet in total (shared by every field naming it). */
+  limit?: ElementLimit;
+  /** For `kind: 'message'`: keep the bytes and decode later with {@link LazyMessage.decode}. */
+  lazy?: boolean;
+}
+
+/** A per-decode bound on the number of elements of some kind (`name` is used in the error message). */
+export interface ElementLimit {
+  name: string;
+  max: number;
+}
+
+/** Thrown when a decode meets more elements than an {@link ElementLimit} allows. */
+export class ElementLimitError extends WireFormatError {
+  constructor(readonly limit: ElementLimit) {
+    super(`more than ${limit.max} ${limit.name} in one request (limit: ${limit.max} ${limit.name} per request)`);
+    this.name = 'ElementLimitError';
+  }
+}
+
+/** Thrown when messages nest deeper than {@link MAX_DEPTH} (counted from the decoded or lazily decoded root). */
+export class NestingError extends WireFormatError {
+  constructor(specName: string) {
+    super(`message nesting deeper than ${MAX_DEPTH} levels in ${specName}`);
+    this.name = 'NestingError';
+  }
+}
+
+/** State shared by one decode and the lazy messages it returns: element counts per limit. */
+interface DecodeContext {
+  counts: Map<ElementLimit, number>;
+}
+
+/** A message field kept as bytes; {@link decode} decodes it with the counts of the decode it came from. */
+export class LazyMessage {
+  constructor(
+    readonly bytes: Buffer,
+    readonly spec: MessageSpec,
+    private readonly context: DecodeContext,
+  ) {}
+
+  /** Decodes the message (nesting depth counted from here). Throws {@link WireFormatError}. */
+  decode(): DecodedMessage {
+    const reader = new ProtoReader(this.bytes);
+    return decodeMessage(reader, this.spec, reader.length, 0, this.context);
+  }
 }
 
 /** A message table: its name (for error messages) and fields by field number. */
@@ -64,18 +115,21 @@ const expectedWireType: Record<ScalarKind | 'message', number> = {
   double: WireType.Fixed64,
 };
 
-/** Nesting bound: OTLP's deepest legitimate nesting is AnyValue inside kvlists; this stops stack exhaustion. */
-const MAX_DEPTH = 64;
+/**
+ * Nesting bound (stops stack exhaustion). OTLP's deepest legitimate nesting is AnyValue inside
+ * kvlists (3 messages per map level); 128 leaves room for the 32 value levels the OTLP layer allows.
+ */
+export const MAX_DEPTH = 128;
 
 /** Decodes a whole buffer as one message of the given table. Throws {@link WireFormatError} on malformed input. */
 export function decodeMessageBytes(bytes: Uint8Array, spec: MessageSpec): DecodedMessage {
   const reader = new ProtoReader(bytes);
-  return decodeMessage(reader, spec, reader.length, 0);
+  return decodeMessage(reader, spec, reader.length, 0, { counts: new Map() });
 }
 
 /** Decodes fields from `reader` until `end` into a plain object. */
-export function decodeMessage(reader: ProtoReader, spec: MessageSpec, end: number, depth: number): DecodedMessage {
-  if (depth > MAX_DEPTH) throw new WireFormatError(`message nesting deeper than ${MAX_DEPTH} levels in ${spec.name}`);
+function decodeMessage(reader: ProtoReader, spec: MessageSpec, end: number, depth: number, context: DecodeContext): DecodedMessage {
+  if (depth > MAX_DEPTH) throw new NestingError(spec.name);
   const out: DecodedMessage = {};
   while (reader.pos < end) {
     const tag = reader.uint32();
@@ -92,7 +146,8 @@ export function decodeMessage(reader: ProtoReader, spec: MessageSpec, end: numbe
         `${spec.name}.${field.name} (field ${fieldNumber}) has wire type ${wireType}, expected ${expectedWireType[field.kind]}`,
       );
     }
-    const value = readValue(reader, field, depth);
+    if (field.limit) count(context, field.limit);
+    const value = readValue(reader, field, depth, context);
     if (field.repeated) {
       const list = out[field.name] as unknown[] | undefined;
       if (list) list.push(value);
@@ -105,7 +160,13 @@ export function decodeMessage(reader: ProtoReader, spec: MessageSpec, end: numbe
   return out;
 }
 
-function readValue(reader: ProtoReader, field: FieldSpec, depth: number): unknown {
+function count(context: DecodeContext, limit: ElementLimit): void {
+  const seen = (context.counts.get(limit) ?? 0) + 1;
+  if (seen > limit.max) throw new ElementLimitError(limit);
+  context.counts.set(limit, seen);
+}
+
+function readValue(reader: ProtoReader, field: FieldSpec, depth: number, context: DecodeContext): unknown {
   switch (field.kind) {
     case 'string':
       return reader.string();
@@ -129,8 +190,9 @@ function readValue(reader: ProtoReader, field: FieldSpec, depth: number): unknow
     case 'double':
       return reader.double();
     case 'message': {
+      if (field.lazy) return new LazyMessage(reader.bytes(), field.message!(), context);
       const end = reader.delimitedEnd();
-      return decodeMessage(reader, field.message!(), end, depth + 1);
+      return decodeMessage(reader, field.message!(), end, depth + 1, context);
     }
   }
 }
