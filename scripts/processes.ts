@@ -25,8 +25,8 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)])).sort();
 }
 
-/** A hash of every file of the library's `dist/` (names and bytes). */
-function libraryFingerprint(): string {
+/** A hash of every file of the library's `dist/` (names and bytes): its build compared by content. */
+export function libraryFingerprint(): string {
   const hash = createHash('sha256');
   for (const file of filesUnder(LIBRARY_DIST)) hash.update(file).update(readFileSync(file));
   return hash.digest('hex');
@@ -45,7 +45,8 @@ export function appMode(mode: AppMode): { distDir: string; env: Record<string, s
     : { distDir: join(APP_DIR, '.next'), env: { DEMO_CACHE_COMPONENTS: 'true' } };
 }
 
-function newestMtime(path: string): number {
+/** The newest modification time of `path` or anything below it. */
+export function newestMtime(path: string): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;

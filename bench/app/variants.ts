@@ -21,12 +21,11 @@
  * asserts that the build bundled the library from packages/next-request-context/dist.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_DIR, ROOT, appMode } from '../../scripts/processes';
+import { APP_DIR, ROOT, appMode, libraryFingerprint, newestMtime } from '../../scripts/processes';
 
 /**
  * Directories laid over the example before a variant's own, in order (shared overrides of
@@ -63,26 +62,6 @@ export interface AppVariant {
   env: Record<string, string>;
   /** Paths (relative to the app) the variant replaces or adds; empty for `full`. */
   overrides: string[];
-}
-
-function newestMtime(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
-/**
- * A hash of every file of the library's `dist/` (names and bytes): the library's build is compared
- * by content, like scripts/processes.ts's `buildIfStale` does (packing and the tests rebuild it
- * with new mtimes but the same bytes).
- */
-function libraryFingerprint(): string {
-  const dist = join(LIBRARY_DIR, 'dist');
-  const hash = createHash('sha256');
-  for (const file of filesUnder(dist).sort()) hash.update(file).update(readFileSync(join(dist, file)));
-  return hash.digest('hex');
 }
 
 function filesUnder(dir: string, prefix = ''): string[] {
