@@ -459,7 +459,7 @@ describe('scripts/stack-smoke.sh and docs/real-stack.md', () => {
 
   it('the docs cover start, app endpoint, trace -> logs, LogQL by trace_id, port clashes and production', () => {
     const doc = readText('docs/real-stack.md');
-    const embedded = readText('collector/embedded/API.md');
+    const embedded = readText('packages/otel-local/API.md');
     for (const port of ['4318', '16686']) assert.ok(embedded.includes(`127.0.0.1:${port}`) && doc.includes(port), `port ${port} clash must be documented`);
     for (const needle of [
       'docker compose up',
