@@ -1,6 +1,7 @@
 // The logs page's filter form: level, text, user and trace id (a span filter comes only from links).
 
 import { h, replace } from '../../dom.js';
+import { field, formActions } from '../form-parts.js';
 import { LEVEL_NAMES, TRACE_ID_RE } from '../../format.js';
 import { filtersToUrl } from './filters.js';
 
@@ -14,7 +15,6 @@ export function buildForm(onReset) {
     spanNote: h('span', { class: 'span-filter muted' }),
     formError: h('p', { class: 'form-error', role: 'alert', hidden: true }),
   };
-  const field = (id, label, input, cls) => h('div', { class: ['field', cls] }, h('label', { for: id }, label), input);
   c.form = h(
     'form',
     { class: 'filters', testid: 'logs-form', autocomplete: 'off' },
@@ -22,12 +22,7 @@ export function buildForm(onReset) {
     field('l-q', 'Text', c.qInput, 'wide'),
     field('l-user', 'User id', c.userInput),
     field('l-trace', 'Trace id', c.traceInput, 'wide'),
-    h(
-      'div',
-      { class: 'field actions' },
-      h('button', { type: 'submit', class: 'primary', testid: 'logs-submit' }, 'Filter'),
-      h('button', { type: 'button', testid: 'logs-reset', onclick: onReset }, 'Reset'),
-    ),
+    formActions('logs', 'Filter', onReset),
     c.spanNote,
     c.formError,
   );

@@ -2,6 +2,7 @@
 // and the service / operation suggestions from the API.
 
 import { h, replace } from '../../dom.js';
+import { field, formActions } from '../form-parts.js';
 import { api } from '../../api.js';
 import { LOOKBACKS, LIMITS, filterProblems, toLocalInput } from './filters.js';
 
@@ -28,7 +29,6 @@ function buildControls() {
 /** The form element and its controls; `onReset()` runs on "Reset". */
 export function buildForm(onReset) {
   const c = buildControls();
-  const field = (id, label, input, cls) => h('div', { class: ['field', cls] }, h('label', { for: id }, label), input);
   c.form = h(
     'form',
     { class: 'filters', testid: 'search-form', autocomplete: 'off' },
@@ -43,12 +43,7 @@ export function buildForm(onReset) {
     field('f-attr', 'Attribute', c.attrInput, 'wide'),
     h('div', { class: 'field check' }, c.errorsBox, h('label', { for: 'f-errors' }, 'Errors only')),
     field('f-limit', 'Limit', c.limitSel, 'narrow'),
-    h(
-      'div',
-      { class: 'field actions' },
-      h('button', { type: 'submit', class: 'primary', testid: 'search-submit' }, 'Search'),
-      h('button', { type: 'button', testid: 'search-reset', onclick: onReset }, 'Reset'),
-    ),
+    formActions('search', 'Search', onReset),
     c.formError,
   );
   return c;
