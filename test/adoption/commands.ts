@@ -93,9 +93,19 @@ export function nextBuild(appDir: string, args: string[] = [], timeoutMillis = 6
 }
 
 /**
+ * Next.js's notice when the `CI` variable is set and the app has no `.next/cache` yet: it is about
+ * the machine running the build, never about the app, so a fresh app built in CI always prints it.
+ */
+const CI_CACHE_NOTICE = 'No build cache found. Please configure build caching';
+
+/**
  * The lines of a build's output that are warnings: every line with Next.js's warning sign `⚠`,
- * and every line containing `warn` in any letter case (`warn`, `Warning`, `WARN`, `warning`).
+ * and every line containing `warn` in any letter case (`warn`, `Warning`, `WARN`, `warning`),
+ * except Next.js's CI build-cache notice.
  */
 export function warningLines(output: string): string[] {
-  return output.split('\n').filter((line) => line.includes('⚠') || /warn/i.test(line));
+  return output
+    .split('\n')
+    .filter((line) => line.includes('⚠') || /warn/i.test(line))
+    .filter((line) => !line.includes(CI_CACHE_NOTICE));
 }
