@@ -3,7 +3,11 @@
 // (--user-data-dir=/tmp/playwright_chromiumdev_profile-*) that it deletes on close, so
 // tests never share cookies, storage or caches.
 
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** The viewer's static files, as the collector serves them. */
+export const VIEWER_DIR = fileURLToPath(new URL('../../packages/otel-local/viewer', import.meta.url));
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -41,7 +45,7 @@ export async function openViewer(
   browser: Browser,
   baseUrl: string,
   path = '/',
-  opts: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {},
+  opts: { colorScheme?: 'light' | 'dark'; width?: number; height?: number; beforeLoad?: (page: Page) => Promise<void> } = {},
 ): Promise<ViewerPage> {
   const context = await browser.newContext({
     viewport: { width: opts.width ?? 1440, height: opts.height ?? 900 },
@@ -59,6 +63,7 @@ export async function openViewer(
   page.on('request', (req) => {
     if (!req.url().startsWith(baseUrl) && !req.url().startsWith('data:')) foreignRequests.push(req.url());
   });
+  await opts.beforeLoad?.(page);
   await page.goto(path, { waitUntil: 'domcontentloaded' });
   return { page, context, problems, foreignRequests, close: () => context.close() };
 }

@@ -1,4 +1,4 @@
-// The viewer on the real collector (not the fake API): its answers carry numeric log ids, which
+// The viewer on the real collector fed by the collector tests' OTLP fixtures: its answers carry numeric log ids, which
 // the DOM turns into data-log-id strings; selection must match them all the same.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
-import { VIEWER_DIR } from './fake-api';
+import { VIEWER_DIR } from './browser';
 
 // Computed specifiers: the viewer is plain JS without type declarations.
 const load = (file: string) => import(pathToFileURL(path.join(VIEWER_DIR, 'assets', file)).href);

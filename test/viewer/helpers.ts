@@ -1,14 +1,18 @@
-// Test plumbing shared by the viewer browser tests: one fake API + one browser per suite.
+// Test plumbing shared by the viewer browser tests: one browser per suite, and per page a real
+// collector fed with the fixtures over OTLP (real-api.ts).
 
 import { after, before } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openViewer, type ViewerPage } from './browser';
-import { startFakeApi, type FakeApi, type FakeApiOptions } from './fake-api';
+import { startRealApi, type RealApi, type RealApiOptions } from './real-api';
 
 export interface Suite {
   browser: Browser;
-  /** A fresh fake API (own data) and a page on it; both are closed after the suite. */
-  open(path?: string, opts?: FakeApiOptions & { colorScheme?: 'light' | 'dark' }): Promise<{ api: FakeApi; v: ViewerPage; page: Page }>;
+  /** A fresh collector (own data) and a page on it; both are closed after the suite. */
+  open(
+    path?: string,
+    opts?: RealApiOptions & { colorScheme?: 'light' | 'dark'; width?: number; height?: number },
+  ): Promise<{ api: RealApi; v: ViewerPage; page: Page }>;
 }
 
 export function suite(): Suite {
@@ -22,9 +26,18 @@ export function suite(): Suite {
     await s.browser?.close();
   });
   s.open = async (path = '/', opts = {}) => {
-    const api = await startFakeApi(opts);
+    const api = await startRealApi(opts);
     cleanups.push(() => api.close());
-    const v = await openViewer(s.browser, api.url, path, { colorScheme: opts.colorScheme });
+    const v = await openViewer(s.browser, api.url, path, {
+      ...opts,
+      beforeLoad: async (page) => {
+        page.on('request', (req) => {
+          const u = new URL(req.url());
+          if (u.pathname.startsWith('/api/')) api.requests.push(u);
+        });
+        if (opts.sse === false) await page.route('**/api/events', (route) => route.fulfill({ status: 404, contentType: 'application/json', body: '{"error":{"code":404,"message":"no event stream"}}' }));
+      },
+    });
     cleanups.push(() => v.close());
     return { api, v, page: v.page };
   };
@@ -50,7 +63,7 @@ export async function waitForCount(page: Page, selector: string, n: number): Pro
 }
 
 /** The /api/* requests to `path` the viewer has made, as URLSearchParams. */
-export function apiCalls(api: FakeApi, path: string): URLSearchParams[] {
+export function apiCalls(api: RealApi, path: string): URLSearchParams[] {
   return api.requests.filter((u) => u.pathname === path).map((u) => u.searchParams);
 }
 

@@ -4,21 +4,21 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { tid } from './browser';
-import { suite, attrs, waitForCount, until } from './helpers';
+import { suite, attrs, waitForCount } from './helpers';
 import { IDS, span, log } from './fixtures';
-import type { FakeApi } from './fake-api';
+import type { RealApi } from './real-api';
 
 const NEW_TRACE = 'c0ffee00c0ffee00c0ffee00c0ffee00';
 
-/** Init script: counts the `spans` events the page's EventSource receives, in `window.__spansEvents`. */
-function countSpansEvents() {
+/** Init script: records the trace ids of every `spans` event the page's EventSource receives, in `window.__spansIds`. */
+function recordSpansEvents() {
   const Native = window.EventSource;
-  const w = window as unknown as { __spansEvents: number };
-  w.__spansEvents = 0;
+  const w = window as unknown as { __spansIds: string[] };
+  w.__spansIds = [];
   window.EventSource = class extends Native {
     constructor(url: string | URL, init?: EventSourceInit) {
       super(url, init);
-      this.addEventListener('spans', () => w.__spansEvents++);
+      this.addEventListener('spans', (ev) => w.__spansIds.push(...JSON.parse((ev as MessageEvent).data).traceIds));
     }
   };
 }
@@ -32,55 +32,41 @@ async function eventually(cond: () => Promise<boolean>, what: string, timeoutMs 
   }
 }
 
-async function waitLive(page: Page, api: FakeApi) {
+async function waitLive(page: Page, api: RealApi) {
   await page.waitForSelector(tid('live-indicator', '[data-state="live"]'));
-  assert.ok(api.sseClients() >= 1);
+  assert.ok((await api.sseClients()) >= 1);
 }
+
+const newTraceId = (i: number) => `c0ffee00c0ffee00c0ffee00c0ff${i.toString(16).padStart(4, '0')}`;
 
 describe('viewer live updates', { timeout: 300_000 }, () => {
   const s = suite();
 
-  test('a trace announced over SSE appears on the search page without reload', async () => {
+  test('a trace announced over SSE appears on the search page without reload; a burst refreshes once it settles', async () => {
     const { page, api, v } = await s.open('/');
     // The page runs on Playwright's fake clock (flowing like the real one until paused below) and
-    // counts the events its EventSource receives.
-    await v.context.addInitScript(countSpansEvents);
+    // records the events its EventSource receives.
+    await v.context.addInitScript(recordSpansEvents);
     await page.clock.install();
     await page.reload({ waitUntil: 'domcontentloaded' });
     await waitForCount(page, tid('trace-row'), 3);
     await waitLive(page, api);
-    const before = api.requests.length;
-    api.addSpans(NEW_TRACE, [span(Date.now(), { id: 'aaaaaaaaaaaaaaaa', name: 'GET /api/new', service: 'web', start: 0, end: 42, kind: 'server' })]);
-    api.push('spans', [NEW_TRACE]);
+    await api.addSpans(NEW_TRACE, [span(Date.now(), { id: 'aaaaaaaaaaaaaaaa', name: 'GET /api/new', service: 'web', start: 0, end: 42, kind: 'server' })]);
     await waitForCount(page, tid('trace-row'), 4);
     assert.equal((await attrs(page, tid('trace-row'), 'data-trace-id'))[0], NEW_TRACE);
     assert.equal(await page.getAttribute(tid('trace-row', `[data-trace-id="${NEW_TRACE}"]`), 'data-fresh'), '1');
     assert.equal(await page.locator(tid('trace-row', '[data-fresh]')).count(), 1);
 
-    // A burst of events is debounced into one refetch. The page's clock is stopped, so the debounce
-    // timer fires only when the test advances it, however fast or slowly the events arrive.
-    const summaries = () => api.requests.filter((u) => u.pathname === '/api/summaries').length;
-    const received = () => page.evaluate(() => (window as unknown as { __spansEvents: number }).__spansEvents);
-    const rows = () => page.locator(tid('trace-row')).count();
+    // A burst of ingests is debounced: the page's clock is stopped, so the list stays as it is
+    // however many events arrive, until the test advances the clock past the debounce delay.
+    const received = async () => new Set(await page.evaluate(() => (window as unknown as { __spansIds: string[] }).__spansIds));
     await page.clock.pauseAt(Date.now() + 60_000);
-    const summariesBefore = summaries();
-    const eventsBefore = await received();
-    for (let i = 0; i < 20; i++) api.push('spans', [NEW_TRACE]);
-    await eventually(async () => (await received()) === eventsBefore + 20, 'the page to receive the 20 events');
-    assert.equal(summaries(), summariesBefore, 'no refetch while the debounce delay has not passed');
+    const burst = Array.from({ length: 10 }, (_, i) => newTraceId(i));
+    for (const [i, id] of burst.entries()) await api.addSpans(id, [span(Date.now(), { id: `ab${i.toString(16).padStart(14, '0')}`, name: `GET /burst/${i}`, service: 'web', start: 0, end: 1 })]);
+    await eventually(async () => { const r = await received(); return burst.every((id) => r.has(id)); }, 'every id of the burst to reach the page');
+    assert.equal(await page.locator(tid('trace-row')).count(), 4, 'the list waits for the burst to settle');
     await page.clock.runFor(300); // the debounce delay
-    await until(() => summaries() === summariesBefore + 1, 'the refetch after the burst');
-
-    // A sentinel trace pushed after the burst: its rows appear only after its own refetch, by which
-    // time any further refetch caused by the burst would have been requested too.
-    const SENTINEL = 'c0ffee00c0ffee00c0ffee00c0ffee01';
-    api.addSpans(SENTINEL, [span(Date.now(), { id: 'abababababababab', name: 'GET /sentinel', service: 'web', start: 0, end: 1 })]);
-    api.push('spans', [SENTINEL]);
-    await eventually(async () => (await received()) === eventsBefore + 21, 'the page to receive the sentinel event');
-    await page.clock.runFor(300);
-    await eventually(async () => (await rows()) === 5, 'the sentinel trace to be listed');
-    assert.equal(summaries() - summariesBefore, 2, '20 events in one burst caused one refetch, the sentinel one more');
-    assert.ok(api.requests.length > before);
+    await eventually(async () => (await page.locator(tid('trace-row')).count()) === 14, 'the burst to be listed');
     assert.deepEqual(v.problems, []);
   });
 
@@ -89,16 +75,10 @@ describe('viewer live updates', { timeout: 300_000 }, () => {
     await waitForCount(page, tid('span-row'), 5);
     await waitLive(page, api);
     const base = Number(BigInt(api.spans.get(IDS.checkout)![0].startTimeUnixNano) / 1_000_000n);
-    api.addSpans(IDS.checkout, [span(base, { id: '9999999999999999', parent: IDS.spans.root, name: 'send receipt email', service: 'mailer', start: 112, end: 119 })]);
-    api.addLogs([log(base, { at: 115, level: 'info', body: 'receipt queued', traceId: IDS.checkout, spanId: '9999999999999999', service: 'mailer' })]);
-    // A push about another trace does not refetch this one.
-    const traceFetches = () => api.requests.filter((u) => u.pathname === `/api/trace/${IDS.checkout}`).length;
-    const fetchesBefore = traceFetches();
-    api.push('spans', [IDS.home]);
-    api.push('spans', [IDS.checkout]);
+    await api.addSpans(IDS.checkout, [span(base, { id: '9999999999999999', parent: IDS.spans.root, name: 'send receipt email', service: 'mailer', start: 112, end: 119 })]);
+    await api.addLogs([log(base, { at: 115, level: 'info', body: 'receipt queued', traceId: IDS.checkout, spanId: '9999999999999999', service: 'mailer' })]);
     await waitForCount(page, tid('span-row'), 6);
     await waitForCount(page, tid('log-line', '[data-span-id="9999999999999999"]'), 1);
-    assert.equal(traceFetches(), fetchesBefore + 1);
     assert.ok(await page.locator(tid('span-row', '[data-span-id="9999999999999999"]')).evaluate((e) => e.classList.contains('fresh')));
     assert.deepEqual(await attrs(page, tid('span-row', '[aria-selected="true"]'), 'data-span-id'), [IDS.spans.cart]);
     assert.match((await page.textContent(tid('trace-summary')))!, /Spans6/);
@@ -109,8 +89,7 @@ describe('viewer live updates', { timeout: 300_000 }, () => {
     const { page, api } = await s.open(`/trace/${NEW_TRACE}`);
     await page.waitForSelector(tid('trace-missing'));
     await waitLive(page, api);
-    api.addSpans(NEW_TRACE, [span(Date.now(), { id: 'bbbbbbbbbbbbbbbb', name: 'late arrival', service: 'web', start: 0, end: 5 })]);
-    api.push('spans', [NEW_TRACE]);
+    await api.addSpans(NEW_TRACE, [span(Date.now(), { id: 'bbbbbbbbbbbbbbbb', name: 'late arrival', service: 'web', start: 0, end: 5 })]);
     await waitForCount(page, tid('span-row'), 1);
     assert.equal(await page.locator(tid('trace-missing')).count(), 0);
   });
@@ -119,13 +98,11 @@ describe('viewer live updates', { timeout: 300_000 }, () => {
     const { page, api } = await s.open('/logs');
     await waitForCount(page, tid('log-line'), 9);
     await waitLive(page, api);
-    api.addLogs([log(Date.now(), { at: 0, level: 'warn', body: 'disk almost full' })]);
-    api.push('logs', []);
+    await api.addLogs([log(Date.now(), { at: 0, level: 'warn', body: 'disk almost full' })]);
     await waitForCount(page, tid('log-line'), 10);
     assert.equal(await page.locator(tid('log-line')).last().locator('.log-body').textContent(), 'disk almost full');
 
-    api.addSpans(IDS.missing, [span(Date.now() - 30_000, { id: 'abcdefabcdefabcd', name: 'cron', service: 'worker', start: 0, end: 3 })]);
-    api.push('spans', [IDS.missing]);
+    await api.addSpans(IDS.missing, [span(Date.now() - 30_000, { id: 'abcdefabcdefabcd', name: 'cron', service: 'worker', start: 0, end: 3 })]);
     await page.waitForSelector(`${tid('log-line', `[data-trace-id="${IDS.missing}"]`)} ${tid('log-trace-link')}`);
     assert.equal(await page.locator(tid('trace-pending')).count(), 0);
   });
@@ -134,7 +111,7 @@ describe('viewer live updates', { timeout: 300_000 }, () => {
     const { page, api, v } = await s.open('/', { sse: false });
     await waitForCount(page, tid('trace-row'), 3);
     await page.waitForSelector(tid('live-indicator', '[data-state="polling"]'));
-    api.addSpans(NEW_TRACE, [span(Date.now(), { id: 'cccccccccccccccc', name: 'GET /polled', service: 'web', start: 0, end: 9 })]);
+    await api.addSpans(NEW_TRACE, [span(Date.now(), { id: 'cccccccccccccccc', name: 'GET /polled', service: 'web', start: 0, end: 9 })]);
     await waitForCount(page, tid('trace-row'), 4);
     // The failed EventSource request is the only console error, and it is the expected 404.
     assert.deepEqual(v.problems, []);
@@ -147,13 +124,9 @@ describe('viewer live updates', { timeout: 300_000 }, () => {
     await page.click(tid('live-indicator'));
     await page.waitForSelector(tid('live-indicator', '[data-state="paused"][aria-pressed="true"]'));
     // Paused means the stream is closed, so nothing can trigger a refresh.
-    await until(() => api.sseClients() === 0, 'the viewer to close its event stream');
-    const summaries = () => api.requests.filter((u) => u.pathname === '/api/summaries').length;
-    const fetched = summaries();
-    api.addSpans(NEW_TRACE, [span(Date.now(), { id: 'dddddddddddddddd', name: 'GET /while-paused', service: 'web', start: 0, end: 9 })]);
-    api.push('spans', [NEW_TRACE]);
+    await eventually(async () => (await api.sseClients()) === 0, 'the viewer to close its event stream');
+    await api.addSpans(NEW_TRACE, [span(Date.now(), { id: 'dddddddddddddddd', name: 'GET /while-paused', service: 'web', start: 0, end: 9 })]);
     assert.equal(await page.locator(tid('trace-row')).count(), 3);
-    assert.equal(summaries(), fetched);
     await page.click(tid('live-indicator'));
     // Reconnecting refetches once, so nothing ingested while paused is missed.
     await waitForCount(page, tid('trace-row'), 4);

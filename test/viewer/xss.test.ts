@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { tid } from './browser';
 import { suite, waitForCount } from './helpers';
 import { IDS, XSS } from './fixtures';
-import { VIEWER_DIR } from './fake-api';
+import { VIEWER_DIR } from './browser';
 
 async function assertInert(page: Page) {
   assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
