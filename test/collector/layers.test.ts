@@ -1,8 +1,8 @@
 /**
  * The collector's source folders depend on each other in one direction only (the packaging test
  * forbids cycles; this pins down which way each dependency goes). From the bottom up:
- * shared, protobuf, settings -> otlp -> api (response types), store -> http (plumbing) ->
- * jaeger, receiver, query (the handlers) -> cli; the root files (index, main, cli, config, ports)
+ * shared, protobuf, settings -> otlp -> analysis (pure trace analysis) -> api (response types), store -> http (plumbing) ->
+ * jaeger, receiver, query (the handlers) -> cli -> mcp; the root files (index, main, cli, config, ports)
  * compose them. The store knows nothing about HTTP or the API shapes.
  */
 import assert from 'node:assert/strict';
@@ -18,13 +18,15 @@ const ALLOWED: Record<string, string[]> = {
   protobuf: [],
   settings: [],
   otlp: ['protobuf'],
-  api: ['otlp', 'shared'],
-  store: ['otlp', 'shared'],
+  analysis: ['otlp', 'shared'],
+  api: ['analysis', 'otlp', 'shared'],
+  store: ['analysis', 'otlp', 'shared'],
   http: ['api', 'shared'],
   jaeger: ['api', 'http', 'otlp', 'store'],
   receiver: ['api', 'http', 'otlp', 'shared', 'store'],
-  query: ['api', 'http', 'jaeger', 'otlp', 'shared', 'store'],
-  cli: ['api', 'shared'],
+  query: ['analysis', 'api', 'http', 'jaeger', 'otlp', 'shared', 'store'],
+  cli: ['analysis', 'api', 'shared'],
+  mcp: ['analysis', 'api', 'cli', 'shared'],
 };
 
 describe('otel-local source layers', () => {

@@ -201,6 +201,7 @@ describe('viewer API', () => {
       durationNano: '250000000',
       userId: 'u-1',
       logCount: 2,
+      entryPoints: [],
     });
     const ids = async (query: string) => (await api(`/api/summaries?${query}`)).body.traces.map((trace: any) => trace.traceId);
     assert.deepEqual(await ids('service=backend'), [TRACE_A]);

@@ -36,6 +36,7 @@ export type {
   ApiStatusCode,
   ApiTraceSummary,
   ApiValue,
+  CriticalPathResponse,
   HealthResponse,
   HealthStats,
   JaegerEnvelope,
@@ -47,6 +48,9 @@ export type {
   SummariesResponse,
   TraceResponse,
 } from './api/viewer-types.js';
+export { criticalPath } from './analysis/critical-path.js';
+export type { CriticalPathSegment, CriticalPathSpan } from './analysis/critical-path.js';
+export type { EntryPoint } from './shared/trace-summary.js';
 
 /** A running collector. */
 export interface RunningCollector {

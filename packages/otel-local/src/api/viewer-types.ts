@@ -5,6 +5,7 @@
  *
  * All ids are lowercase hex, all nanosecond times decimal strings (64-bit exact).
  */
+import type { CriticalPathSegment } from '../analysis/critical-path.js';
 import type { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../otlp/model.js';
 import type { PlainValue } from '../otlp/values.js';
 import type { CollectorStats, StoreTotals } from '../shared/stats.js';
@@ -96,6 +97,12 @@ export interface TraceResponse {
   traceId: string;
   spans: ApiSpan[];
   logs: ApiLog[];
+}
+
+/** `GET /api/trace/{traceId}/critical-path`: segments in start order (analysis/critical-path.ts). */
+export interface CriticalPathResponse {
+  traceId: string;
+  segments: CriticalPathSegment[];
 }
 
 /** `GET /api/logs`: oldest first. */

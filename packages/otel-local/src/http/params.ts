@@ -60,6 +60,13 @@ export function parseInteger(name: string, value: string, min: number, max: numb
   return number;
 }
 
+/** Parses an on/off parameter: `1`/`true` or `0`/`false`. */
+export function parseFlag(name: string, value: string): boolean {
+  if (value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw malformed(name, value, '1, true, 0 or false');
+}
+
 /** Parses a non-negative decimal number (e.g. milliseconds `1.5`) and scales it to nanoseconds. */
 export function parseScaledNumber(name: string, value: string, nanosPerUnit: bigint, unitName: string): bigint {
   const match = /^(\d+)(?:\.(\d{1,9}))?$/.exec(value);

@@ -13,6 +13,7 @@ import { errorBody, sendJson } from '../http/respond.js';
 import { dispatch } from '../http/router.js';
 import type { Route } from '../http/router.js';
 import { serveViewer } from '../http/static.js';
+import { analysisApiRoutes } from './analysis-api.js';
 import { viewerApiRoutes } from './viewer-api.js';
 import type { ViewerApiOptions } from './viewer-api.js';
 
@@ -30,6 +31,7 @@ export interface QueryServerOptions extends ViewerApiOptions {
 export function createQueryServer(options: QueryServerOptions): Server {
   const routes: Route[] = [
     ...jaegerV3Routes(options.store.queries),
+    ...analysisApiRoutes(options.store.queries),
     ...viewerApiRoutes(options),
     ...jaegerLegacyRoutes(options.store.queries),
   ];

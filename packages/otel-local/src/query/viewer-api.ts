@@ -4,17 +4,17 @@
  */
 import type { ApiLog, ApiSpan, HealthResponse, LogsResponse, SummariesResponse, TraceResponse } from '../api/viewer-types.js';
 import type { LiveEvents } from '../http/events.js';
-import { parseAttributeFilters, parseInteger, parseScaledNumber } from '../http/params.js';
+import { parseAttributeFilters, parseFlag, parseInteger, parseScaledNumber } from '../http/params.js';
 import { HttpError, parseTraceId, sendJson } from '../http/respond.js';
 import { optionalQuery, queryValue, queryValues, route } from '../http/router.js';
 import type { Route } from '../http/router.js';
 import type { AnyValue, KeyValue, SpanEventModel, SpanLinkModel } from '../otlp/model.js';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../otlp/model.js';
-import { toPlainAttributes, toPlainValue } from '../otlp/values.js';
+import { stringifyJson, toPlainAttributes, toPlainValue } from '../otlp/values.js';
 import { HEALTH_SERVICE_NAME } from '../shared/constants.js';
 import type { CollectorStats } from '../shared/stats.js';
 import type { TelemetryStore } from '../store/index.js';
-import type { LogRow, SpanRow, TelemetryQueries } from '../store/query.js';
+import type { LogRow, SpanRow, SummarySearch, TelemetryQueries } from '../store/query.js';
 
 const NANOS_PER_MILLI = 1_000_000n;
 const DEFAULT_SUMMARY_LIMIT = 50;
@@ -36,23 +36,11 @@ export interface ViewerApiOptions {
 export function viewerApiRoutes(options: ViewerApiOptions): Route[] {
   const { store, stats, events } = options;
   const queries = store.queries;
-  const millis = (name: string, value: string) => parseScaledNumber(name, value, NANOS_PER_MILLI, 'milliseconds');
   return [
     route(/^\/api\/summaries\/?$/, ({ url, response }) => {
-      const limit = optionalQuery(url, 'limit', (name, value) => parseInteger(name, value, 1, MAX_LIMIT)) ?? DEFAULT_SUMMARY_LIMIT;
+      const { search, limit } = summarySearchOf(url);
       // One more than asked tells whether the list was cut off.
-      const traces = queries.summaries({
-        service: queryValue(url, 'service'),
-        operation: queryValue(url, 'operation'),
-        userId: queryValue(url, 'userId'),
-        minDurationNs: optionalQuery(url, 'minDurationMs', millis),
-        maxDurationNs: optionalQuery(url, 'maxDurationMs', millis),
-        startMinNs: optionalQuery(url, 'startMs', millis),
-        startMaxNs: optionalQuery(url, 'endMs', millis),
-        attributes: parseAttributeFilters('attr', queryValues(url, 'attr')),
-        errorsOnly: isTrue(queryValue(url, 'errorsOnly')),
-        limit: limit + 1,
-      });
+      const traces = queries.summaries({ ...search, limit: limit + 1 });
       const truncated = traces.length > limit;
       if (truncated) traces.length = limit;
       const body: SummariesResponse = { traces, truncated };
@@ -64,7 +52,7 @@ export function viewerApiRoutes(options: ViewerApiOptions): Route[] {
       const logs = queries.traceLogs(traceId);
       if (spans.length === 0 && logs.length === 0) throw new HttpError(404, `trace ${traceId} not found (no spans or logs with this id)`);
       const body: TraceResponse = { traceId, spans: spans.map((span) => toViewerSpan(queries, span)), logs: logs.map((log) => toViewerLog(queries, log)) };
-      sendJson(response, 200, body);
+      sendJson(response, 200, stringifyJson(body)); // doubles keep a fraction (otlp/plain-json.ts)
     }),
     route(/^\/api\/logs\/?$/, ({ url, response }) => {
       const level = queryValue(url, 'level')?.toLowerCase();
@@ -88,7 +76,7 @@ export function viewerApiRoutes(options: ViewerApiOptions): Route[] {
         limit: optionalQuery(url, 'limit', (name, value) => parseInteger(name, value, 1, MAX_LIMIT)) ?? DEFAULT_LOG_LIMIT,
       });
       const body: LogsResponse = { logs: logs.map((log) => toViewerLog(queries, log)) };
-      sendJson(response, 200, body);
+      sendJson(response, 200, stringifyJson(body)); // doubles keep a fraction (otlp/plain-json.ts)
     }),
     route(/^\/api\/events\/?$/, ({ request, response }) => events.subscribe(request, response)),
     route(/^\/api\/health\/?$/, ({ response }) => {
@@ -106,9 +94,30 @@ export function viewerApiRoutes(options: ViewerApiOptions): Route[] {
   ];
 }
 
-function isTrue(value: string | undefined): boolean {
-  return value === '1' || value === 'true';
+const millis = (name: string, value: string) => parseScaledNumber(name, value, NANOS_PER_MILLI, 'milliseconds');
+
+/**
+ * The trace search of `GET /api/summaries` (and `GET /api/export`) from its query parameters:
+ * the filters and the `limit` (default 50, at most 5000).
+ */
+export function summarySearchOf(url: URL): { search: Omit<SummarySearch, 'limit'>; limit: number } {
+  return {
+    search: {
+      service: queryValue(url, 'service'),
+      operation: queryValue(url, 'operation'),
+      userId: queryValue(url, 'userId'),
+      minDurationNs: optionalQuery(url, 'minDurationMs', millis),
+      maxDurationNs: optionalQuery(url, 'maxDurationMs', millis),
+      startMinNs: optionalQuery(url, 'startMs', millis),
+      startMaxNs: optionalQuery(url, 'endMs', millis),
+      attributes: parseAttributeFilters('attr', queryValues(url, 'attr')),
+      errorsOnly: optionalQuery(url, 'errorsOnly', parseFlag) ?? false,
+      hideStatic: optionalQuery(url, 'hideStatic', parseFlag) ?? false,
+    },
+    limit: optionalQuery(url, 'limit', (name, value) => parseInteger(name, value, 1, MAX_LIMIT)) ?? DEFAULT_SUMMARY_LIMIT,
+  };
 }
+
 
 /** A span in the viewer's shape. */
 export function toViewerSpan(queries: TelemetryQueries, span: SpanRow): ApiSpan {

@@ -7,6 +7,8 @@ import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import type { KeyValue } from '../otlp/model.js';
 import { SPAN_KIND_NAMES, STATUS_CODE_ERROR, STATUS_CODE_NAMES } from '../otlp/model.js';
 import { findAttribute, toMatchText } from '../otlp/values.js';
+import { ENTRY_POINT_KEYS, entryPointsOf } from '../analysis/entry-points.js';
+import { isStaticAssetRequest } from '../analysis/static-asset.js';
 import { bloomConditions } from './bloom.js';
 import { cachedValue } from './bounded-cache.js';
 import { fromDbNanos, toDbNanos } from './schema.js';
@@ -107,6 +109,8 @@ export interface SummarySearch {
   startMaxNs?: bigint;
   attributes?: AttributeFilter;
   errorsOnly?: boolean;
+  /** Leave out traces whose root is a static-asset request (analysis/static-asset.ts). */
+  hideStatic?: boolean;
   limit: number;
 }
 
@@ -147,7 +151,7 @@ const LOG_COLUMNS = `id, CAST(sort_ns AS TEXT) AS timeUnixNano, CAST(observed_ns
   event_name AS eventName, flags, resource_id AS resourceId, scope_id AS scopeId,
   EXISTS (SELECT 1 FROM traces t WHERE t.id = logs.trace_ref AND t.span_count > 0) AS traceKnown`;
 
-const SUMMARY_COLUMNS = `id AS ref, trace_id AS traceId, root_service AS rootService, root_name AS rootName, services,
+const SUMMARY_COLUMNS = `id AS ref, root_span_id AS rootSpanId, trace_id AS traceId, root_service AS rootService, root_name AS rootName, services,
   span_count AS spanCount, error_count AS errorCount, CAST(start_ns AS TEXT) AS startTimeUnixNano,
   CAST(end_ns - start_ns AS TEXT) AS durationNano, user_id AS userId, log_count AS logCount`;
 
@@ -293,15 +297,10 @@ export class TelemetryQueries {
     }
     const sql = `SELECT ${SUMMARY_COLUMNS} FROM traces WHERE ${where.join(' AND ')} ORDER BY start_ns DESC`;
     const out: TraceSummary[] = [];
-    for (const { ref, ...row } of this.statement(sql).iterate(...params) as Iterable<TraceSummary & { services: string; ref: number }>) {
-      if (search.attributes?.length && !this.traceMatches(ref, search.attributes)) continue;
-      out.push({
-        ...row,
-        services: JSON.parse(row.services) as string[],
-        startTimeUnixNano: fromDbNanos(row.startTimeUnixNano),
-        rootService: row.rootService ?? '',
-        rootName: row.rootName ?? '',
-      });
+    for (const row of this.statement(sql).iterate(...params) as Iterable<SummaryRow>) {
+      if (search.attributes?.length && !this.traceMatches(row.ref, search.attributes)) continue;
+      if (search.hideStatic && this.isStaticTrace(row)) continue;
+      out.push(this.toSummary(row));
       if (out.length >= search.limit) break;
     }
     return out;
@@ -309,12 +308,36 @@ export class TelemetryQueries {
 
   /** Summary of one trace, if it has spans. */
   summary(traceId: string): TraceSummary | undefined {
-    const found = this.statement(`SELECT ${SUMMARY_COLUMNS} FROM traces WHERE trace_id = ? AND span_count > 0`).get(traceId) as
-      | (TraceSummary & { services: string; ref?: number })
-      | undefined;
-    if (!found) return undefined;
-    const { ref: _ref, ...row } = found;
-    return { ...row, services: JSON.parse(row.services) as string[], startTimeUnixNano: fromDbNanos(row.startTimeUnixNano) };
+    const row = this.statement(`SELECT ${SUMMARY_COLUMNS} FROM traces WHERE trace_id = ? AND span_count > 0`).get(traceId) as SummaryRow | undefined;
+    return row && this.toSummary(row);
+  }
+
+  private toSummary({ ref, rootSpanId: _rootSpanId, ...row }: SummaryRow): TraceSummary {
+    return {
+      ...row,
+      services: JSON.parse(row.services) as string[],
+      startTimeUnixNano: fromDbNanos(row.startTimeUnixNano),
+      rootService: row.rootService ?? '',
+      rootName: row.rootName ?? '',
+      entryPoints: entryPointsOf(this.markedSpanAttributes(ref)),
+    };
+  }
+
+  /** Attributes of the trace's spans that carry an entry-point key (a text test in SQL first). */
+  private *markedSpanAttributes(ref: number): Generator<KeyValue[]> {
+    const mentions = ENTRY_POINT_KEYS.map(() => 'instr(attributes, ?) > 0').join(' OR ');
+    const rows = this.statement(`SELECT attributes FROM spans WHERE trace_ref = ? AND (${mentions})`)
+      .pluck()
+      .iterate(ref, ...ENTRY_POINT_KEYS.map((key) => JSON.stringify(key))) as Iterable<string>;
+    for (const attributes of rows) yield JSON.parse(attributes) as KeyValue[];
+  }
+
+  /** Whether the trace's root (or, until it arrives, the earliest span's name) is a static-asset request. */
+  private isStaticTrace(row: SummaryRow): boolean {
+    const attributes = row.rootSpanId
+      ? (this.statement('SELECT attributes FROM spans WHERE trace_ref = ? AND span_id = ?').pluck().get(row.ref, row.rootSpanId) as string | undefined)
+      : undefined;
+    return isStaticAssetRequest(row.rootName ?? '', attributes ? (JSON.parse(attributes) as KeyValue[]) : []);
   }
 
   /** Log records matching the search: the newest `limit` ones, returned oldest first. */
@@ -395,6 +418,9 @@ export class TelemetryQueries {
     return statement;
   }
 }
+
+/** A `traces` row as {@link SUMMARY_COLUMNS} selects it. */
+type SummaryRow = Omit<TraceSummary, 'services' | 'entryPoints'> & { ref: number; rootSpanId: string | null; services: string };
 
 /** Only used to ask {@link matchSpanField} whether a key is a pseudo-attribute. */
 const PSEUDO_SPAN: MatchableSpan = { attributesJson: '[]', resourceId: 0, statusCode: 0, kind: 0 };
