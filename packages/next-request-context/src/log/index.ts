@@ -19,4 +19,4 @@ export type { LogPipeline } from './pipeline.js';
 export type { LogPipelineOptions, LogPipelineConfig } from './pipeline-config.js';
 export { getLogPipelineStats } from './pipeline-stats.js';
 export type { LogPipelineStats } from './pipeline-stats.js';
-export type { ReportSink } from './rate-limited-report.js';
+export type { ReportSink } from '../export/rate-limited-report.js';

@@ -5,8 +5,8 @@ import type { Logger, LoggerOptions } from 'pino';
 import { insertRequestFields } from './correlation.js';
 import type { Environment } from '../settings/rules.js';
 import { resolveLogLevel } from './levels.js';
-import { createRateLimitedReport, stderrSink } from './rate-limited-report.js';
-import type { ReportSink } from './rate-limited-report.js';
+import { createRateLimitedReport, stderrSink } from '../export/rate-limited-report.js';
+import type { ReportSink } from '../export/rate-limited-report.js';
 import { ShippingDestination } from './shipping-destination.js';
 import type { FlushableDestination } from './shipping-destination.js';
 

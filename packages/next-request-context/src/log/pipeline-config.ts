@@ -1,8 +1,8 @@
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
-import { ConfigurationError } from '../settings/error.js';
-import { positiveIntegerSetting } from '../settings/rules.js';
+import { resolvePipelineConfig } from '../export/pipeline-config.js';
+import type { PipelineConfig, PipelineSettings } from '../export/pipeline-config.js';
+import type { ReportSink } from '../export/rate-limited-report.js';
 import type { Environment } from '../settings/rules.js';
-import type { ReportSink } from './rate-limited-report.js';
 
 /**
  * Options of {@link createLogPipeline}. Each size and time is taken from the option when given,
@@ -55,19 +55,30 @@ export interface LogPipelineOptions {
   env?: Environment;
 }
 
-/** Every size and time of a pipeline, after defaults and overrides. */
-export interface LogPipelineConfig {
-  readonly maxQueueSize: number;
-  readonly maxQueueBytes: number;
-  readonly maxExportBatchSize: number;
-  readonly maxConcurrentExports: number;
-  readonly scheduledDelayMillis: number;
-  readonly exportTimeoutMillis: number;
-  readonly reportIntervalMillis: number;
-}
+/** Every size and time of a log pipeline, after defaults and overrides. */
+export type LogPipelineConfig = PipelineConfig;
 
-/** setTimeout's largest delay; longer ones fire immediately. */
-const MAX_TIMER_MILLIS = 2 ** 31 - 1;
+/** The log pipeline's environment variables and defaults (README, "Configuration"). */
+export const LOG_PIPELINE_SETTINGS: PipelineSettings = {
+  env: {
+    maxQueueSize: 'OTEL_BLRP_MAX_QUEUE_SIZE',
+    maxQueueBytes: 'LOG_PIPELINE_MAX_QUEUE_BYTES',
+    maxExportBatchSize: 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE',
+    maxConcurrentExports: 'LOG_PIPELINE_MAX_CONCURRENT_EXPORTS',
+    scheduledDelayMillis: 'OTEL_BLRP_SCHEDULE_DELAY',
+    exportTimeoutMillis: 'OTEL_BLRP_EXPORT_TIMEOUT',
+    reportIntervalMillis: 'LOG_PIPELINE_REPORT_INTERVAL',
+  },
+  defaults: {
+    maxQueueSize: 200_000,
+    maxQueueBytes: 128 * 1024 * 1024,
+    maxExportBatchSize: 2048,
+    maxConcurrentExports: 2,
+    scheduledDelayMillis: 1000,
+    exportTimeoutMillis: 30_000,
+    reportIntervalMillis: 10_000,
+  },
+};
 
 /**
  * Resolves options, environment and defaults.
@@ -75,24 +86,6 @@ const MAX_TIMER_MILLIS = 2 ** 31 - 1;
  * @throws {ConfigurationError} on a value that is not a positive integer, or a batch larger than the queue:
  * `what is wrong (actual: x), expected y`.
  */
-export function resolvePipelineConfig(options: LogPipelineOptions): LogPipelineConfig {
-  const env = options.env ?? process.env;
-  const config: LogPipelineConfig = {
-    maxQueueSize: positiveIntegerSetting(options.maxQueueSize, 'maxQueueSize', 'OTEL_BLRP_MAX_QUEUE_SIZE', 200_000, undefined, env),
-    maxQueueBytes: positiveIntegerSetting(options.maxQueueBytes, 'maxQueueBytes', 'LOG_PIPELINE_MAX_QUEUE_BYTES', 128 * 1024 * 1024, undefined, env),
-    maxExportBatchSize: positiveIntegerSetting(options.maxExportBatchSize, 'maxExportBatchSize', 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 2048, undefined, env),
-    maxConcurrentExports: positiveIntegerSetting(options.maxConcurrentExports, 'maxConcurrentExports', 'LOG_PIPELINE_MAX_CONCURRENT_EXPORTS', 2, 30, env),
-    scheduledDelayMillis: positiveIntegerSetting(options.scheduledDelayMillis, 'scheduledDelayMillis', 'OTEL_BLRP_SCHEDULE_DELAY', 1000, MAX_TIMER_MILLIS, env),
-    exportTimeoutMillis: positiveIntegerSetting(options.exportTimeoutMillis, 'exportTimeoutMillis', 'OTEL_BLRP_EXPORT_TIMEOUT', 30_000, MAX_TIMER_MILLIS, env),
-    reportIntervalMillis: positiveIntegerSetting(options.reportIntervalMillis, 'reportIntervalMillis', 'LOG_PIPELINE_REPORT_INTERVAL', 10_000, MAX_TIMER_MILLIS, env),
-  };
-  if (config.maxExportBatchSize > config.maxQueueSize) {
-    // The SDK silently shrinks the batch; a configuration that cannot be what was meant should stop start-up.
-    throw new ConfigurationError(
-      'maxExportBatchSize',
-      `${config.maxExportBatchSize}, larger than maxQueueSize ${config.maxQueueSize}`,
-      'a batch size no larger than the queue (OTEL_BLRP_MAX_EXPORT_BATCH_SIZE <= OTEL_BLRP_MAX_QUEUE_SIZE)',
-    );
-  }
-  return config;
+export function resolveLogPipelineConfig(options: LogPipelineOptions): LogPipelineConfig {
+  return resolvePipelineConfig(options, LOG_PIPELINE_SETTINGS);
 }

@@ -4,7 +4,7 @@ import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import { correlationFor } from './correlation.js';
 import { toOtelLogRecord } from './otel-record.js';
 import type { PinoLineMetadata } from './otel-record.js';
-import type { RateLimitedReport } from './rate-limited-report.js';
+import type { RateLimitedReport } from '../export/rate-limited-report.js';
 
 /** A pino destination that may also support pino's optional flush hooks (sonic-boom does). */
 export type FlushableDestination = DestinationStream & {

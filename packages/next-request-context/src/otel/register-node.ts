@@ -1,6 +1,5 @@
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createLogPipeline } from '../log/pipeline.js';
 import { getUserTokenCodec } from '../identity/codec.js';
 import { flushOnExit } from '../process/exit.js';
@@ -10,21 +9,12 @@ import type { Configuration } from '../settings/configuration.js';
 import { createLogExporter, createSpanExporter } from './exporters.js';
 import { installOutboundPropagation } from './outbound-fetch.js';
 import { createPropagator } from './propagator.js';
+import { createSpanPipeline } from './span-pipeline.js';
 import { registerContextOnly } from './register-context-only.js';
 import { UserIdSpanProcessor } from './user-span-processor.js';
 import { setFieldAttributeNames } from '../context/fields.js';
 
 const REGISTERED = Symbol.for('next-request-context.registered');
-
-/** Span batching defaults, larger than the SDK's (2048 queued): a busy app ends many spans a second. */
-function spanBatchOptions() {
-  const fromEnv = (name: string, fallback: number) => (process.env[name]?.trim() ? undefined : fallback);
-  return {
-    maxQueueSize: fromEnv('OTEL_BSP_MAX_QUEUE_SIZE', 16_384),
-    maxExportBatchSize: fromEnv('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 1024),
-    scheduledDelayMillis: fromEnv('OTEL_BSP_SCHEDULE_DELAY', 1000),
-  };
-}
 
 /**
  * Boots OpenTelemetry in the Next.js nodejs runtime; call it from `register()` in
@@ -50,7 +40,7 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
     registerContextOnly(propagator);
   } else {
     const logPipeline = createLogPipeline({ exporter: createLogExporter(config) });
-    const spanProcessor = new BatchSpanProcessor(createSpanExporter(config), spanBatchOptions());
+    const spanProcessor = createSpanPipeline({ exporter: createSpanExporter(config) });
     const sdk = new NodeSDK({
       serviceName: config.serviceName,
       contextManager: new AsyncLocalStorageContextManager(),

@@ -1,8 +1,6 @@
-import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
-
-/** Records that leave the queue together as one export. */
-export interface Batch {
-  readonly records: ReadableLogRecord[];
+/** Items (log records or spans) that leave the queue together as one export. */
+export interface Batch<T> {
+  readonly records: T[];
   /** Sum of the records' estimated bytes. */
   bytes: number;
   /** Queue sequence number of the first record: lets a flush wait for "everything before me". */
@@ -10,14 +8,14 @@ export interface Batch {
 }
 
 /**
- * FIFO of records already cut into export-sized batches, so taking a batch out is O(1) however long
+ * FIFO of items already cut into export-sized batches, so taking a batch out is O(1) however long
  * the queue is (an array `splice(0, n)` on a 200k queue would move every remaining element).
  * Bounds are enforced by the caller; this only keeps the counts.
  */
-export class BatchQueue {
-  private batches: Batch[] = [];
+export class BatchQueue<T> {
+  private batches: Batch<T>[] = [];
   private head = 0;
-  /** Records currently queued. */
+  /** Items currently queued. */
   size = 0;
   /** Estimated bytes currently queued. */
   bytes = 0;
@@ -26,7 +24,7 @@ export class BatchQueue {
 
   constructor(private readonly batchSize: number) {}
 
-  push(record: ReadableLogRecord, bytes: number): void {
+  push(record: T, bytes: number): void {
     let tail = this.batches.length > this.head ? this.batches[this.batches.length - 1] : undefined;
     if (tail === undefined || tail.records.length >= this.batchSize) {
       tail = { records: [], bytes: 0, firstSeq: this.nextSeq };
@@ -40,7 +38,7 @@ export class BatchQueue {
   }
 
   /** The oldest batch, without removing it. */
-  peek(): Batch | undefined {
+  peek(): Batch<T> | undefined {
     return this.head < this.batches.length ? this.batches[this.head] : undefined;
   }
 
@@ -51,7 +49,7 @@ export class BatchQueue {
   }
 
   /** Removes and returns the oldest batch (possibly partial; later records then start a new one). */
-  shift(): Batch | undefined {
+  shift(): Batch<T> | undefined {
     const batch = this.peek();
     if (batch === undefined) return undefined;
     this.head++;
