@@ -4,6 +4,8 @@
  * counted first (a cheap byte scan that yields, see limits.ts `jsonContainers`): a small deflated
  * body of millions of `{}` is refused before it costs memory.
  */
+import { isUtf8 } from 'node:buffer';
+import { invalidUtf8Warning } from './errors.js';
 import { limitMessage, REQUEST_LIMITS } from './limits.js';
 import type { DecodedBatch, LogRecordModel, SpanModel } from './model.js';
 import { normalizeLogsRequest, normalizeTraceRequest, OtlpDecodeError } from './normalize.js';
@@ -42,13 +44,15 @@ function* parse(body: Uint8Array | string, messageName: string): Generator<void,
   }
 }
 
-function* traceSteps(body: Uint8Array | string): Generator<void, DecodedBatch<SpanModel>> {
-  return yield* normalizeTraceRequest(yield* parse(body, 'ExportTraceServiceRequest'));
+/** Parses, normalizes, and warns (partial success) when the body was not valid UTF-8. */
+function* steps<T>(body: Uint8Array | string, messageName: string, normalize: (request: unknown) => Generator<void, DecodedBatch<T>>): Generator<void, DecodedBatch<T>> {
+  const batch = yield* normalize(yield* parse(body, messageName));
+  if (typeof body !== 'string' && !isUtf8(body)) batch.errors.push(invalidUtf8Warning(1, 'request body'));
+  return batch;
 }
 
-function* logsSteps(body: Uint8Array | string): Generator<void, DecodedBatch<LogRecordModel>> {
-  return yield* normalizeLogsRequest(yield* parse(body, 'ExportLogsServiceRequest'));
-}
+const traceSteps = (body: Uint8Array | string) => steps(body, 'ExportTraceServiceRequest', normalizeTraceRequest);
+const logsSteps = (body: Uint8Array | string) => steps(body, 'ExportLogsServiceRequest', normalizeLogsRequest);
 
 /** Decodes an OTLP JSON ExportTraceServiceRequest. Throws {@link OtlpDecodeError} when undecodable. */
 export function decodeTraceRequestJson(body: Uint8Array | string): DecodedBatch<SpanModel> {

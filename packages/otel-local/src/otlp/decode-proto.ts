@@ -4,19 +4,30 @@
  * records stay as byte views and are decoded one at a time while normalizing, so the receiver can
  * yield between them (steps.ts), and a value nested too deeply rejects only its own item.
  */
-import { decodeMessageBytes, ElementLimitError, LazyMessage, NestingError } from '../protobuf/schema.js';
+import { decodeMessageBytes, ElementLimitError, LazyMessage, NestingError, newDecodeContext } from '../protobuf/schema.js';
+import type { DecodeContext, MessageSpec } from '../protobuf/schema.js';
 import { WireFormatError } from '../protobuf/wire.js';
-import { InvalidItemError } from './errors.js';
+import { InvalidItemError, invalidUtf8Warning } from './errors.js';
 import { VALUE_DEPTH_MESSAGE } from './limits.js';
 import type { DecodedBatch, LogRecordModel, SpanModel } from './model.js';
 import { normalizeLogsRequest, normalizeTraceRequest, OtlpDecodeError } from './normalize.js';
+import type { ItemDecoder } from './normalize.js';
 import { ExportLogsServiceRequest, ExportTraceServiceRequest } from './proto-schema.js';
-import type { MessageSpec } from '../protobuf/schema.js';
 import { runSync, runYielding } from './steps.js';
 
-function decode(bytes: Uint8Array, spec: MessageSpec): Record<string, unknown> {
+type Normalize<T> = (request: unknown, decodeItem: ItemDecoder) => Generator<void, DecodedBatch<T>>;
+
+/** Decodes the request down to its scope groups, then normalizes item by item; counts invalid UTF-8. */
+function* steps<T>(bytes: Uint8Array, spec: MessageSpec, normalize: Normalize<T>): Generator<void, DecodedBatch<T>> {
+  const context = newDecodeContext();
+  const batch = yield* normalize(decode(bytes, spec, context), decodeItem);
+  if (context.invalidUtf8Strings > 0) batch.errors.push(invalidUtf8Warning(context.invalidUtf8Strings, 'string fields'));
+  return batch;
+}
+
+function decode(bytes: Uint8Array, spec: MessageSpec, context: DecodeContext): Record<string, unknown> {
   try {
-    return decodeMessageBytes(bytes, spec);
+    return decodeMessageBytes(bytes, spec, context);
   } catch (error) {
     throw asDecodeError(error, spec.name);
   }
@@ -39,22 +50,25 @@ function asDecodeError(error: unknown, specName: string): unknown {
   return error;
 }
 
+const traceSteps = (bytes: Uint8Array) => steps(bytes, ExportTraceServiceRequest, normalizeTraceRequest);
+const logsSteps = (bytes: Uint8Array) => steps(bytes, ExportLogsServiceRequest, normalizeLogsRequest);
+
 /** Decodes a protobuf ExportTraceServiceRequest. Throws {@link OtlpDecodeError} when undecodable. */
 export function decodeTraceRequestProto(bytes: Uint8Array): DecodedBatch<SpanModel> {
-  return runSync(normalizeTraceRequest(decode(bytes, ExportTraceServiceRequest), decodeItem));
+  return runSync(traceSteps(bytes));
 }
 
 /** Decodes a protobuf ExportLogsServiceRequest. Throws {@link OtlpDecodeError} when undecodable. */
 export function decodeLogsRequestProto(bytes: Uint8Array): DecodedBatch<LogRecordModel> {
-  return runSync(normalizeLogsRequest(decode(bytes, ExportLogsServiceRequest), decodeItem));
+  return runSync(logsSteps(bytes));
 }
 
 /** {@link decodeTraceRequestProto}, yielding to the event loop between slices of work. */
 export function decodeTraceRequestProtoYielding(bytes: Uint8Array): Promise<DecodedBatch<SpanModel>> {
-  return runYielding(normalizeTraceRequest(decode(bytes, ExportTraceServiceRequest), decodeItem));
+  return runYielding(traceSteps(bytes));
 }
 
 /** {@link decodeLogsRequestProto}, yielding to the event loop between slices of work. */
 export function decodeLogsRequestProtoYielding(bytes: Uint8Array): Promise<DecodedBatch<LogRecordModel>> {
-  return runYielding(normalizeLogsRequest(decode(bytes, ExportLogsServiceRequest), decodeItem));
+  return runYielding(logsSteps(bytes));
 }

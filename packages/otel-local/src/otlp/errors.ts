@@ -10,3 +10,11 @@ export class OtlpDecodeError extends Error {
 
 /** One item (span, log record) is invalid; it is rejected, the rest of the request is kept. */
 export class InvalidItemError extends Error {}
+
+/**
+ * The partial-success warning for text that was not valid UTF-8 and was stored with U+FFFD in
+ * place of the bad bytes (OTLP strings must be UTF-8); nothing is rejected for it.
+ */
+export function invalidUtf8Warning(count: number, what: string): string {
+  return `${what} not valid UTF-8, stored with U+FFFD in place of the bad bytes (actual: ${count} invalid), expected UTF-8`;
+}

@@ -2,7 +2,8 @@
  * The internal telemetry model both decoders (protobuf and JSON) produce.
  *
  * Attribute values use the canonical OTLP JSON shape (`{"intValue": "42"}` with 64-bit integers as
- * decimal strings and bytes as base64), so they are exact, typed, and can be written to the store
+ * decimal strings, bytes as base64, and doubles that JSON numbers cannot carry as strings: `'NaN'`,
+ * `'Infinity'`, `'-Infinity'` and `'-0'`), so they are exact, typed, and can be written to the store
  * and spliced into OTLP JSON answers without conversion. Span times are BigInt nanoseconds.
  */
 
@@ -11,7 +12,7 @@ export type AnyValue =
   | { stringValue: string }
   | { boolValue: boolean }
   | { intValue: string }
-  | { doubleValue: number | 'NaN' | 'Infinity' | '-Infinity' }
+  | { doubleValue: number | 'NaN' | 'Infinity' | '-Infinity' | '-0' }
   | { arrayValue: { values: AnyValue[] } }
   | { kvlistValue: { values: KeyValue[] } }
   | { bytesValue: string }

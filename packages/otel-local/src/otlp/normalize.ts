@@ -38,6 +38,8 @@ const TRACE_ID_BYTES = 16;
 const SPAN_ID_BYTES = 8;
 const MAX_REPORTED_ERRORS = 5;
 const UINT64_MAX = (1n << 64n) - 1n;
+const INT64_MAX = (1n << 63n) - 1n;
+const INT64_MIN = -(1n << 63n);
 const HEX_PATTERN = /^[0-9a-fA-F]*$/;
 const BASE64_PATTERN = /^[A-Za-z0-9+/_-]*={0,2}$/;
 const DECIMAL_PATTERN = /^-?\d+$/;
@@ -307,19 +309,34 @@ function readAnyValue(value: unknown, depth: number): AnyValue {
   return {};
 }
 
+/**
+ * Reads an int64 value: a BigInt (protobuf), or (OTLP JSON, proto3 mapping) a decimal string or a
+ * JSON number. Values outside int64 are refused, as the proto3 JSON mapping requires. A JSON number
+ * is taken as `JSON.parse` reads it (a double: exact for what a JS exporter sends, rounded beyond
+ * 2^53 otherwise); exact 64-bit values travel as strings, as most OTLP JSON exporters send them.
+ */
 function readInt64Text(value: unknown): string {
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value).toString();
-  if (typeof value === 'string' && DECIMAL_PATTERN.test(value)) return BigInt(value).toString();
-  throw new InvalidItemError(`intValue must be a 64-bit integer (actual: ${JSON.stringify(String(value))})`);
+  let integer: bigint | undefined;
+  if (typeof value === 'bigint') integer = value;
+  else if (typeof value === 'string' && DECIMAL_PATTERN.test(value)) integer = BigInt(value);
+  else if (typeof value === 'number' && Number.isInteger(value)) integer = BigInt(value);
+  if (integer === undefined || integer < INT64_MIN || integer > INT64_MAX) {
+    throw new InvalidItemError(`intValue out of the int64 range or not an integer (actual: ${JSON.stringify(String(value).slice(0, 80))}), expected a decimal integer from ${INT64_MIN} to ${INT64_MAX}`);
+  }
+  return integer.toString();
 }
 
-function readDouble(value: unknown): number | 'NaN' | 'Infinity' | '-Infinity' {
-  // Non-finite doubles cannot be JSON numbers, so OTLP JSON (proto3 mapping) spells them as strings.
+/**
+ * Reads a double. Non-finite doubles cannot be JSON numbers, so OTLP JSON (proto3 mapping) spells
+ * them as strings; so does the model, and it spells -0 as `'-0'` too, since `JSON.stringify(-0)`
+ * is `0` and the store keeps values as JSON.
+ */
+function readDouble(value: unknown): number | 'NaN' | 'Infinity' | '-Infinity' | '-0' {
   const number = typeof value === 'string' ? Number(value) : value;
   if (typeof number !== 'number' || (typeof value === 'string' && value.trim() === '')) {
     throw new InvalidItemError(`doubleValue must be a number (actual: ${JSON.stringify(value)})`);
   }
+  if (Object.is(number, -0)) return '-0';
   if (Number.isNaN(number)) return 'NaN';
   if (number === Infinity) return 'Infinity';
   if (number === -Infinity) return '-Infinity';

@@ -3,16 +3,24 @@
  * to display text, and lookups such as the user id of a span or log record.
  */
 import type { AnyValue, KeyValue } from './model.js';
+import { JsonDouble, stringifyJson } from './plain-json.js';
 
-/** A JSON-friendly attribute value. */
-export type PlainValue = string | number | boolean | null | PlainValue[] | { [key: string]: PlainValue };
+export { JsonDouble, stringifyJson };
+
+/**
+ * A JSON-friendly attribute value. Doubles are {@link JsonDouble}s, written by {@link stringifyJson}
+ * with a fraction or exponent (`1.0`, `-0.0`); over HTTP a client reads them as JSON numbers.
+ * Maps have a null prototype, so a key named `__proto__` is an ordinary key.
+ */
+export type PlainValue = string | number | boolean | null | JsonDouble | PlainValue[] | { [key: string]: PlainValue };
 
 /** Attribute keys that carry the user id, in priority order. */
 export const USER_ID_KEYS = ['user.id', 'user_id', 'enduser.id'] as const;
 
 /**
  * Converts a canonical AnyValue to a plain JSON value: 64-bit integers become numbers when they are
- * exactly representable and stay decimal strings otherwise; bytes stay base64 strings.
+ * exactly representable and stay decimal strings otherwise; finite doubles become {@link JsonDouble}s
+ * and non-finite ones the strings `NaN`, `Infinity`, `-Infinity`; bytes stay base64 strings.
  */
 export function toPlainValue(value: AnyValue | null | undefined): PlainValue {
   if (!value) return null;
@@ -22,16 +30,23 @@ export function toPlainValue(value: AnyValue | null | undefined): PlainValue {
     const asNumber = Number(value.intValue);
     return Number.isSafeInteger(asNumber) ? asNumber : value.intValue;
   }
-  if ('doubleValue' in value) return typeof value.doubleValue === 'number' ? value.doubleValue : value.doubleValue;
+  if ('doubleValue' in value) {
+    const double = value.doubleValue;
+    if (typeof double === 'number') return new JsonDouble(double);
+    return double === '-0' ? new JsonDouble(-0) : double;
+  }
   if ('arrayValue' in value) return value.arrayValue.values.map(toPlainValue);
   if ('kvlistValue' in value) return toPlainAttributes(value.kvlistValue.values);
   if ('bytesValue' in value) return value.bytesValue;
   return null;
 }
 
-/** Converts a KeyValue list to a `{key: plainValue}` object (later duplicates win). */
+/**
+ * Converts a KeyValue list to a `{key: plainValue}` object (later duplicates win). The object has a
+ * null prototype, so every key, `__proto__` included, is an own property.
+ */
 export function toPlainAttributes(attributes: readonly KeyValue[]): Record<string, PlainValue> {
-  const out: Record<string, PlainValue> = {};
+  const out: Record<string, PlainValue> = Object.create(null) as Record<string, PlainValue>;
   for (const { key, value } of attributes) out[key] = toPlainValue(value);
   return out;
 }
@@ -41,7 +56,7 @@ export function toDisplayText(value: AnyValue | null | undefined): string {
   if (!value) return '';
   if ('stringValue' in value) return value.stringValue;
   const plain = toPlainValue(value);
-  return typeof plain === 'string' ? plain : JSON.stringify(plain);
+  return typeof plain === 'string' ? plain : stringifyJson(plain);
 }
 
 /** Returns the attribute with the given key, if any. */

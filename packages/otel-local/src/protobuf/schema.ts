@@ -63,9 +63,17 @@ export class NestingError extends WireFormatError {
   }
 }
 
-/** State shared by one decode and the lazy messages it returns: element counts per limit. */
-interface DecodeContext {
+/** State shared by one decode and the lazy messages it returns. */
+export interface DecodeContext {
+  /** Elements met so far, per limit. */
   counts: Map<ElementLimit, number>;
+  /** Strings met so far that were not valid UTF-8 (decoded with U+FFFD, see ProtoReader.string). */
+  invalidUtf8Strings: number;
+}
+
+/** A fresh {@link DecodeContext} for one request. */
+export function newDecodeContext(): DecodeContext {
+  return { counts: new Map(), invalidUtf8Strings: 0 };
 }
 
 /** A message field kept as bytes; {@link decode} decodes it with the counts of the decode it came from. */
@@ -78,8 +86,7 @@ export class LazyMessage {
 
   /** Decodes the message (nesting depth counted from here). Throws {@link WireFormatError}. */
   decode(): DecodedMessage {
-    const reader = new ProtoReader(this.bytes);
-    return decodeMessage(reader, this.spec, reader.length, 0, this.context);
+    return decodeWhole(this.bytes, this.spec, this.context);
   }
 }
 
@@ -121,10 +128,21 @@ const expectedWireType: Record<ScalarKind | 'message', number> = {
  */
 export const MAX_DEPTH = 128;
 
-/** Decodes a whole buffer as one message of the given table. Throws {@link WireFormatError} on malformed input. */
-export function decodeMessageBytes(bytes: Uint8Array, spec: MessageSpec): DecodedMessage {
+/**
+ * Decodes a whole buffer as one message of the given table. Throws {@link WireFormatError} on
+ * malformed input. Pass a `context` to read its counts afterwards (e.g. invalid UTF-8 strings).
+ */
+export function decodeMessageBytes(bytes: Uint8Array, spec: MessageSpec, context: DecodeContext = newDecodeContext()): DecodedMessage {
+  return decodeWhole(bytes, spec, context);
+}
+
+function decodeWhole(bytes: Uint8Array, spec: MessageSpec, context: DecodeContext): DecodedMessage {
   const reader = new ProtoReader(bytes);
-  return decodeMessage(reader, spec, reader.length, 0, { counts: new Map() });
+  try {
+    return decodeMessage(reader, spec, reader.length, 0, context);
+  } finally {
+    context.invalidUtf8Strings += reader.invalidUtf8Strings;
+  }
 }
 
 /** Decodes fields from `reader` until `end` into a plain object. */
@@ -132,7 +150,7 @@ function decodeMessage(reader: ProtoReader, spec: MessageSpec, end: number, dept
   if (depth > MAX_DEPTH) throw new NestingError(spec.name);
   const out: DecodedMessage = {};
   while (reader.pos < end) {
-    const tag = reader.uint32();
+    const tag = reader.tag();
     const fieldNumber = tag >>> 3;
     const wireType = tag & 7;
     if (fieldNumber === 0) throw new WireFormatError(`invalid field number 0 in ${spec.name}`);

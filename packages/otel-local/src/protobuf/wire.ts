@@ -5,6 +5,7 @@
  * current message, so a truncated or hostile body raises {@link WireFormatError} (-> HTTP 400)
  * instead of reading garbage.
  */
+import { isUtf8 } from 'node:buffer';
 
 /** Wire types from the protobuf encoding spec. */
 export const WireType = {
@@ -27,10 +28,15 @@ export class WireFormatError extends Error {
 /** Strings up to this many bytes are decoded in JS when they are ASCII. */
 const SHORT_STRING_LENGTH = 32;
 
+/** Largest value a tag or a length prefix may have (both are uint32 on the wire). */
+const UINT32_MAX = 0xffffffff;
+
 /** Sequential reader over one protobuf-encoded buffer. */
 export class ProtoReader {
   /** Current read offset. */
   pos: number;
+  /** Strings read so far that were not valid UTF-8 (decoded with U+FFFD in place of the bad bytes). */
+  invalidUtf8Strings = 0;
   private readonly buf: Buffer;
   private readonly view: DataView;
 
@@ -61,6 +67,38 @@ export class ProtoReader {
       if ((byte & 0x80) === 0) return result % 0x100000000;
     }
     throw new WireFormatError('varint longer than 10 bytes');
+  }
+
+  /**
+   * Reads a varint that must fit in 32 bits unsigned: a tag or a length prefix. Unlike
+   * {@link uint32} (which keeps the low 32 bits, as protobuf does for uint32 values), a larger
+   * value is an error: read as its low bits, a length of 2^32 + 5 would pass for 5.
+   */
+  varint32(what: string): number {
+    const buf = this.buf;
+    const start = this.pos;
+    if (start < buf.length && buf[start]! < 0x80) return buf[this.pos++]!;
+    let result = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= buf.length) throw new WireFormatError('truncated varint');
+      const byte = buf[this.pos++]!;
+      result += (byte & 0x7f) * scale;
+      scale *= 128;
+      if ((byte & 0x80) === 0) {
+        if (result > UINT32_MAX) {
+          const actual = Number.isSafeInteger(result) ? String(result) : `${result.toExponential(3)} (approximately)`;
+          throw new WireFormatError(`${what} at offset ${start} out of range (actual: ${actual}), expected at most ${UINT32_MAX}`);
+        }
+        return result;
+      }
+    }
+    throw new WireFormatError('varint longer than 10 bytes');
+  }
+
+  /** Reads a field tag (field number and wire type); a tag beyond 32 bits is an error. */
+  tag(): number {
+    return this.varint32('tag');
   }
 
   /** Reads a varint as an unsigned 64-bit BigInt. */
@@ -106,7 +144,7 @@ export class ProtoReader {
 
   /** Reads a length prefix and returns the end offset of the delimited payload (bounds-checked). */
   delimitedEnd(): number {
-    const length = this.uint32();
+    const length = this.varint32('length prefix');
     this.need(length);
     return this.pos + length;
   }
@@ -119,7 +157,10 @@ export class ProtoReader {
     return value;
   }
 
-  /** Reads a length-delimited field as UTF-8 text. */
+  /**
+   * Reads a length-delimited field as UTF-8 text. Invalid UTF-8 is decoded with U+FFFD in place of
+   * the bad bytes and counted in {@link invalidUtf8Strings}.
+   */
   string(): string {
     const end = this.delimitedEnd();
     const start = this.pos;
@@ -131,11 +172,16 @@ export class ProtoReader {
       let ascii = '';
       for (let i = start; i < end; i++) {
         const byte = buf[i]!;
-        if (byte >= 0x80) return buf.toString('utf8', start, end);
+        if (byte >= 0x80) return this.utf8(start, end);
         ascii += String.fromCharCode(byte);
       }
       return ascii;
     }
+    return this.utf8(start, end);
+  }
+
+  private utf8(start: number, end: number): string {
+    if (!isUtf8(this.buf.subarray(start, end))) this.invalidUtf8Strings++;
     return this.buf.toString('utf8', start, end);
   }
 
