@@ -1,0 +1,100 @@
+// StrykerJS mutation testing, one area per run: `npm run test:mutation` runs every area in turn,
+// `npm run test:mutation:<area>` one of them (MUTATION_AREA picks it; scripts/mutation.sh sets it).
+//
+// Runner: @stryker-mutator/tap-runner runs each test file as `node --import tsx --test-reporter=tap <file>`
+// (without `--test`, so the tests run in the process that loads Stryker's coverage hook; with `--test` node
+// would run the file in a child process and Stryker would see no coverage). Each test file is one "test" to
+// Stryker, and a mutant runs only the files that executed it (coverageAnalysis perTest).
+//
+// Each area runs only the unit/collector test files relevant to it; the slow suites (e2e, adoption, viewer,
+// packaging) never run here.
+const areas = {
+  // the library: request context, identity, settings, OpenTelemetry bootstrap, logger and log pipeline
+  library: {
+    mutate: ['packages/next-request-context/src/**/*.ts', '!packages/next-request-context/src/init/**'],
+    testFiles: ['test/unit/*.test.ts', 'test/log/*.test.ts', '!test/unit/packages.test.ts'],
+  },
+  // the library's `init` command (a separate area: its tests write whole app trees)
+  init: {
+    mutate: ['packages/next-request-context/src/init/**/*.ts'],
+    testFiles: ['test/init/*.test.ts'],
+  },
+  // the collector's OTLP/HTTP receiver and its HTTP layer (body limits, auth, guard, routing, SSE)
+  receiver: {
+    mutate: ['packages/otel-local/src/receiver/**/*.ts', 'packages/otel-local/src/http/**/*.ts'],
+    testFiles: ['test/collector/*.test.ts', '!test/collector/layers.test.ts'],
+  },
+  // OTLP decoders: JSON and protobuf into the internal model
+  decoders: {
+    mutate: ['packages/otel-local/src/otlp/**/*.ts', 'packages/otel-local/src/protobuf/**/*.ts'],
+    testFiles: [
+      'test/collector/decoders.test.ts',
+      'test/collector/decode-limits.test.ts',
+      'test/collector/deep-values.test.ts',
+      'test/collector/display-name.test.ts',
+      'test/collector/receiver.test.ts',
+      'test/collector/decoders-*.test.ts',
+    ],
+  },
+  // the SQLite store: ingest, queries, retention
+  store: {
+    mutate: ['packages/otel-local/src/store/**/*.ts'],
+    testFiles: ['test/collector/*.test.ts', '!test/collector/layers.test.ts'],
+  },
+  // the query API: viewer API and the Jaeger-compatible APIs
+  query: {
+    mutate: ['packages/otel-local/src/query/**/*.ts', 'packages/otel-local/src/jaeger/**/*.ts'],
+    testFiles: ['test/collector/*.test.ts', '!test/collector/layers.test.ts'],
+  },
+};
+
+const area = process.env.MUTATION_AREA ?? 'decoders';
+const selected = areas[area];
+if (!selected) {
+  throw new Error(`MUTATION_AREA is invalid (actual: ${area}), expected one of ${Object.keys(areas).join(', ')}`);
+}
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'tap',
+  tap: {
+    testFiles: selected.testFiles,
+    nodeArgs: ['--import', 'tsx', '--test-reporter=tap', '-r', '{{hookFile}}', '{{testFile}}'],
+    forceBail: true,
+  },
+  checkers: ['typescript'],
+  tsconfigFile: 'stryker.tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'perTest',
+  mutate: selected.mutate,
+  // what the sandbox copy leaves out: the example app, benchmarks and the slow suites are never run here
+  ignorePatterns: [
+    '/examples',
+    '/bench',
+    '/docs',
+    '/collector',
+    '/.cache',
+    '/.scratch',
+    '/.data',
+    '/tmp',
+    '/test/adoption',
+    '/test/e2e',
+    '/test/viewer',
+    '/test/packaging',
+    '/test/stack',
+    '/packages/*/dist',
+    '.next',
+  ],
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
+  timeoutMS: 10000,
+  timeoutFactor: 2,
+  incremental: true,
+  incrementalFile: `reports/mutation/${area}/stryker-incremental.json`,
+  reporters: ['html', 'clear-text', 'json', 'progress-append-only'],
+  htmlReporter: { fileName: `reports/mutation/${area}/index.html` },
+  jsonReporter: { fileName: `reports/mutation/${area}/mutation.json` },
+  clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0, reportScoreTable: true },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+  thresholds: { high: 90, low: 80, break: null },
+};
