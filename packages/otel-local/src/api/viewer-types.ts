@@ -9,7 +9,10 @@ import type { CriticalPathSegment } from '../analysis/critical-path.js';
 import type { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from '../otlp/model.js';
 import type { PlainValue } from '../otlp/values.js';
 import type { CollectorStats, StoreTotals } from '../shared/stats.js';
+import type { ServiceGraph } from '../shared/service-graph.js';
 import type { TraceSummary } from '../shared/trace-summary.js';
+
+export type { ServiceGraphEdge, ServiceGraphNode } from '../shared/service-graph.js';
 
 /** An attribute value as plain JSON: int64 beyond 2^53 as a decimal string, bytes as base64, maps and arrays nested. */
 export type ApiValue = PlainValue;
@@ -103,6 +106,13 @@ export interface TraceResponse {
 export interface CriticalPathResponse {
   traceId: string;
   segments: CriticalPathSegment[];
+}
+
+/** `GET /api/service-graph`: nodes sorted by service, edges by parent then child. */
+export interface ServiceGraphResponse extends ServiceGraph {
+  /** The window actually used (milliseconds since the epoch, both inclusive). */
+  startMs: number;
+  endMs: number;
 }
 
 /** `GET /api/logs`: oldest first. */

@@ -12,6 +12,8 @@ import { isStaticAssetRequest } from '../analysis/static-asset.js';
 import { bloomConditions } from './bloom.js';
 import { cachedValue } from './bounded-cache.js';
 import { fromDbNanos, toDbNanos } from './schema.js';
+import { queryServiceGraph } from './service-graph.js';
+import type { ServiceGraph } from '../shared/service-graph.js';
 import type { TraceSummary } from '../shared/trace-summary.js';
 
 /** A stored span. `attributes`, `events` and `links` are canonical OTLP JSON text. */
@@ -369,6 +371,11 @@ export class TelemetryQueries {
        WHERE t.start_ns >= ? AND t.start_ns <= ? AND c.parent_span_id != '' AND p.service_name != c.service_name
        GROUP BY p.service_name, c.service_name ORDER BY parent, child`,
     ).all(toDbNanos(startMinNs), toDbNanos(startMaxNs)) as DependencyLink[];
+  }
+
+  /** The service dependency graph of the spans that started in the window (store/service-graph.ts). */
+  serviceGraph(startMinNs: bigint, startMaxNs: bigint): ServiceGraph {
+    return queryServiceGraph((sql) => this.statement(sql), startMinNs, startMaxNs);
   }
 
   private spanMatches(span: MatchableSpan, filters: AttributeFilter): boolean {
