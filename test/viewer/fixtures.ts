@@ -153,3 +153,44 @@ export function largeTrace(count: number, now = Date.now()): { traceId: string; 
   }
   return { traceId, spans, logs };
 }
+
+/** Ids of the trace the analysis views are tested on (analysisTrace). */
+export const ANALYSIS = {
+  traceId: 'a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1',
+  root: 'a100000000000001',
+  dbA: 'a100000000000002',
+  dbB: 'a100000000000003',
+  render: 'a100000000000004',
+  prices: 'a100000000000005',
+  stack: 'PriceError: upstream 503\n    at fetchPrices (/app/lib/prices.ts:12:11)\n    at async Page (/app/app/orders/page.tsx:8:3)',
+};
+
+/**
+ * A page request whose duration is decided by one chain: root 0-100 ms; two parallel queries
+ * (A 5-30, B 10-20: B is hidden behind A, so off the critical path); render 35-95 calling a
+ * failing price service 40-90 with an exception event and its stack. Root named after the method
+ * alone, as Next.js names it, with the route in `http.route`.
+ */
+export function analysisTrace(now = Date.now()): { traceId: string; spans: Span[]; logs: LogRecord[] } {
+  const a = ANALYSIS;
+  const base = now - 20_000;
+  const spans = [
+    span(base, { id: a.root, name: 'GET', service: 'web', start: 0, end: 100, kind: 'server', attrs: { 'http.route': '/orders/[id]', 'url.path': '/orders/7', 'next.entry_point': 'page', 'user.id': 'user-9' } }),
+    span(base, { id: a.dbA, parent: a.root, name: 'db.query', service: 'db', start: 5, end: 30, kind: 'client', attrs: { 'db.statement': 'SELECT * FROM orders' } }),
+    span(base, { id: a.dbB, parent: a.root, name: 'db.query', service: 'db', start: 10, end: 20, kind: 'client', attrs: { 'db.statement': 'SELECT * FROM users' } }),
+    span(base, { id: a.render, parent: a.root, name: 'render page', service: 'web', start: 35, end: 95 }),
+    span(base, {
+      id: a.prices,
+      parent: a.render,
+      name: 'fetch prices',
+      service: 'pricing',
+      start: 40,
+      end: 90,
+      kind: 'client',
+      error: 'upstream 503',
+      events: [{ name: 'exception', timeUnixNano: nsAt(base, 89), attributes: { 'exception.type': 'PriceError', 'exception.message': 'upstream 503', 'exception.stacktrace': a.stack } }],
+    }),
+  ];
+  const logs = [log(base, { at: 50, level: 'error', body: 'prices unavailable', traceId: a.traceId, spanId: a.prices, service: 'pricing' })];
+  return { traceId: a.traceId, spans, logs };
+}

@@ -20,10 +20,13 @@ export function withQuery(path, params) {
 }
 
 export async function getJson(path, params, signal) {
-  const url = withQuery(path, params);
+  return request(withQuery(path, params), { signal, headers: { accept: 'application/json' } });
+}
+
+async function request(url, init) {
   let res;
   try {
-    res = await fetch(url, { signal, headers: { accept: 'application/json' } });
+    res = await fetch(url, init);
   } catch (err) {
     if (err?.name === 'AbortError') throw err;
     throw new ApiError(0, `collector unreachable (${err?.message ?? err})`);
@@ -50,4 +53,18 @@ export const api = {
   services: (signal) => getJson('/api/v3/services', null, signal).then((b) => b.services ?? []),
   operations: (service, signal) =>
     getJson('/api/v3/operations', { service }, signal).then((b) => b.operations ?? []),
+  /** The trace's critical path: [{ spanId, startTimeUnixNano, endTimeUnixNano }]. */
+  criticalPath: (traceId, signal) =>
+    getJson(`/api/trace/${encodeURIComponent(traceId)}/critical-path`, null, signal).then((b) => b.segments ?? []),
+  /** { nodes: [{ service, spanCount, errorCount }], edges: [{ parent, child, callCount, errorCount, p95DurationNano }] }. */
+  serviceGraph: (params, signal) => getJson('/api/service-graph', params, signal),
+  /** Stores an OTLP/JSON document: { spans, logs, traceIds, rejectedSpans, rejectedLogs }. */
+  importOtlp: (text) =>
+    request('/api/import', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: text }),
 };
+
+/** Where a trace downloads as OTLP JSON (spans and log lines). */
+export const traceExportHref = (traceId) => `/api/trace/${encodeURIComponent(traceId)}/otlp`;
+
+/** Where the traces of a search download as OTLP JSON; `params` are /api/summaries parameters. */
+export const searchExportHref = (params) => withQuery('/api/export', params);

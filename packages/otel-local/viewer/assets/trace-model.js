@@ -171,3 +171,16 @@ export function logHaystack(log) {
   for (const [k, v] of Object.entries(log.attributes ?? {})) parts.push(k, typeof v === 'string' ? v : JSON.stringify(v));
   return parts.filter((p) => p !== undefined && p !== null).join('\n').toLowerCase();
 }
+
+/**
+ * The name a trace is listed under (as the collector's summaries do): a root span named after the
+ * HTTP method alone (`GET`, as Next.js names the pass that runs the proxy) gets the request's route
+ * or path (without the query) appended; any other name is kept.
+ */
+export function traceDisplayName(span) {
+  const name = span?.name ?? '';
+  if (!/^[A-Z]{3,7}$/.test(name)) return name;
+  const a = span.attributes ?? {};
+  const target = [a['http.route'], a['url.path'], a['http.target']].find((v) => typeof v === 'string' && v);
+  return target ? `${name} ${target.split('?')[0]}` : name;
+}

@@ -31,6 +31,7 @@ export function renderSpanDetails(details, { model, spanId, logId, onSelectSpan 
     ),
     h('h2', { class: 'span-name' }, span.name || '(unnamed)'),
     span.status?.message ? h('p', { class: 'status-msg' }, span.status.message) : null,
+    exceptions(span.events ?? []),
     metaList(model, span, onSelectSpan),
     logsSection(model.logsBySpan.get(span.spanId) ?? [], logId),
     section('Attributes', Object.keys(span.attributes ?? {}).length, kvTable(span.attributes, 'span-attributes'), 'span-attributes-section'),
@@ -38,6 +39,23 @@ export function renderSpanDetails(details, { model, spanId, logId, onSelectSpan 
     linksSection(span.links ?? []),
     section('Resource', null, kvTable(span.resource, 'span-resource'), 'span-resource-section', false),
   );
+}
+
+/** Exception events (OTel semantic conventions) as type: message and the stack, up front. */
+function exceptions(events) {
+  return events
+    .filter((e) => e.name === 'exception')
+    .map((e) => {
+      const a = e.attributes ?? {};
+      const head = [a['exception.type'], a['exception.message']].filter((v) => v !== undefined && v !== '').map(valueText).join(': ');
+      const stack = a['exception.stacktrace'];
+      return h(
+        'div',
+        { class: 'exception', testid: 'span-exception', role: 'group', 'aria-label': 'Exception' },
+        h('div', { class: 'exception-head' }, head || 'exception'),
+        stack ? h('pre', { testid: 'exception-stack', tabindex: '0' }, valueText(stack)) : null,
+      );
+    });
 }
 
 /** No span selected: the selected log line whose span has not arrived, or a hint. */

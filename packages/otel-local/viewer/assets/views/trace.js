@@ -1,11 +1,14 @@
 // Trace page: waterfall (span tree on a time axis) with each span's log lines listed under
-// it and ticked on its bar, span details, find-in-trace, live refresh.
+// it and ticked on its bar, the critical path, a flamegraph and per-operation statistics of the
+// same trace, span details, find-in-trace (in every view), live refresh.
 //
 // The page's state lives in one `view` object that the modules under trace/ read and update:
 //   shell.js      static DOM            header.js     title, summary, axis, status messages
 //   rows.js       row elements          waterfall.js  rows, collapse, visibility
 //   selection.js  span/log selection    find.js       find in trace
 //   log-lines.js  "Trace logs" tab      row-events.js mouse and keyboard on the rows
+//   modes.js      view switch           flamegraph.js stats.js  the other two views
+//   critical-path.js  the path from the collector, drawn on bars and frames
 
 import { replace, debounce } from '../dom.js';
 import { api } from '../api.js';
@@ -19,6 +22,10 @@ import { applySelection, select } from './trace/selection.js';
 import { applyFind, wireFind } from './trace/find.js';
 import { renderTraceLogs, wireTraceLogs } from './trace/log-lines.js';
 import { wireRows } from './trace/row-events.js';
+import { modeFromUrl, applyMode, invalidateModes, markModes } from './trace/modes.js';
+import { loadCriticalPath, applyCriticalPath } from './trace/critical-path.js';
+import { wireFlame } from './trace/flamegraph.js';
+import { wireStats } from './trace/stats.js';
 
 function createView(traceId, url, ctx) {
   const selectedSpan = url.searchParams.get('span') || '';
@@ -35,6 +42,13 @@ function createView(traceId, url, ctx) {
     findText: '',
     onlyMatches: false,
     tab: 'span',
+    mode: modeFromUrl(url), // waterfall | flame | stats
+    showCritical: true,
+    critical: null, // Map spanId -> [[startNs, endNs], ...] from the collector
+    hitSpans: new Set(), // span ids matching the find text
+    flameStale: true,
+    statsStale: true,
+    statsSort: 'selfNs',
     destroyed: false,
     aborter: null,
     knownSpanIds: null,
@@ -54,6 +68,7 @@ async function load(view) {
     if (view.destroyed) return;
     replace(view.els.status);
     setModel(view, buildModel(payload));
+    loadCriticalPath(view);
   } catch (err) {
     if (err?.name === 'AbortError' || view.destroyed) return;
     if (err.status !== 404) showLoadError(view, err);
@@ -72,6 +87,8 @@ function setModel(view, m) {
   renderAxis(view);
   renderRows(view, fresh);
   if (!view.selectedSpan && !view.selectedLog && m.roots[0]) view.selectedSpan = m.roots[0].spanId; // details show something useful at once
+  invalidateModes(view);
+  applyCriticalPath(view);
   applySelection(view);
   applyFind(view);
   renderTraceLogs(view);
@@ -82,10 +99,15 @@ function setModel(view, m) {
 }
 
 function wireToggles(view) {
-  const { onlyBox, logsBox } = view.els;
+  const { onlyBox, logsBox, criticalBox } = view.els;
   onlyBox.addEventListener('change', () => {
     view.onlyMatches = onlyBox.checked;
     applyVisibility(view);
+    markModes(view);
+  });
+  criticalBox.addEventListener('change', () => {
+    view.showCritical = criticalBox.checked;
+    applyCriticalPath(view);
   });
   logsBox.addEventListener('change', () => {
     view.showLogs = logsBox.checked;
@@ -93,8 +115,26 @@ function wireToggles(view) {
   });
 }
 
+/** Switches between waterfall, flamegraph and statistics, recording it in the URL. */
+function setMode(view, mode) {
+  view.mode = mode;
+  const u = new URL(location.href);
+  if (mode === 'waterfall') u.searchParams.delete('view');
+  else u.searchParams.set('view', mode);
+  view.ctx.replaceUrl(u.pathname + u.search);
+  applyMode(view);
+  applyCriticalPath(view);
+  markModes(view, { scroll: true });
+}
+
 /** Back/forward or a link to another span of this trace: select without refetching. */
 function update(view, nextUrl) {
+  const mode = modeFromUrl(nextUrl);
+  if (mode !== view.mode) {
+    view.mode = mode;
+    applyMode(view);
+    applyCriticalPath(view);
+  }
   const span = nextUrl.searchParams.get('span') || '';
   if (!view.model) {
     view.selectedSpan = span;
@@ -111,12 +151,16 @@ export function mount(root, url, params, ctx) {
     onExpandAll: () => setAllCollapsed(view, false),
     onCollapseAll: () => setAllCollapsed(view, true),
     onTab: (tab) => setTab(view, tab),
+    onMode: (mode) => setMode(view, mode),
   });
   replace(root, view.els.page);
   view.els.body.hidden = true;
   view.els.tools.hidden = true;
   wireRows(view);
   wireTraceLogs(view);
+  wireFlame(view, (id) => select(view, id));
+  wireStats(view, (id) => select(view, id));
+  applyMode(view);
   setTab(view, 'span');
   const onFind = wireFind(view);
   wireToggles(view);

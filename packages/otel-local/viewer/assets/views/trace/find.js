@@ -6,6 +6,7 @@ import { plural } from '../../format.js';
 import { spanHaystack, logHaystack } from '../../trace-model.js';
 import { applyVisibility } from './waterfall.js';
 import { select, selectLog } from './selection.js';
+import { markModes } from './modes.js';
 
 function isHit(e, q) {
   if (!q) return false;
@@ -32,9 +33,11 @@ export function applyFind(view) {
   const q = view.findText.toLowerCase();
   let spans = 0;
   let logs = 0;
+  view.hitSpans = new Set();
   view.model.entries.forEach((e, i) => {
     const el = view.rowEls[i];
     const hit = isHit(e, q);
+    if (hit && e.type === 'span') view.hitSpans.add(e.span.spanId);
     if (hit) e.type === 'span' ? spans++ : logs++;
     el.classList.toggle('hit', hit);
     el.classList.toggle('dim', Boolean(q) && !hit && e.type !== 'group');
@@ -43,11 +46,13 @@ export function applyFind(view) {
   view.els.findCount.textContent = q ? `${plural(spans, 'span')} · ${plural(logs, 'log')}` : '';
   view.matchIdx = -1;
   applyVisibility(view);
+  markModes(view);
 }
 
-/** Selects the next (or previous) match, wrapping around. */
+/** Selects the next (or previous) match, wrapping around; outside the waterfall only spans are walked. */
 function jumpToMatch(view, backwards) {
-  const hits = view.rowEls.map((el, i) => (el.classList.contains('hit') ? i : -1)).filter((i) => i >= 0);
+  const onlySpans = view.mode !== 'waterfall';
+  const hits = view.rowEls.map((el, i) => (el.classList.contains('hit') && (!onlySpans || view.model.entries[i].type === 'span') ? i : -1)).filter((i) => i >= 0);
   if (!hits.length) return;
   view.matchIdx = (view.matchIdx + (backwards ? -1 : 1) + hits.length) % hits.length;
   const e = view.model.entries[hits[view.matchIdx]];

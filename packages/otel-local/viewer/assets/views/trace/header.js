@@ -3,18 +3,23 @@
 import { h, replace } from '../../dom.js';
 import { formatDuration, formatDateTime, plural } from '../../format.js';
 import { svcChip } from '../service-chip.js';
+import { entryBadges, entryPointsOf } from '../entry-badges.js';
+import { traceDisplayName } from '../../trace-model.js';
 
 export function renderHeader(view) {
   const { model, traceId } = view;
   const { title, summary, tabLogs, status } = view.els;
   const root = model.roots[0];
   title.replaceChildren();
+  const name = root ? traceDisplayName(root) || '(unnamed span)' : '';
   if (root) {
     if (root.serviceName) title.append(svcChip(root.serviceName), ' ');
-    title.append(root.name || '(unnamed span)');
+    title.append(name);
   } else {
     title.append('Spans not received yet');
   }
+  view.ctx.setTitle(root ? name : `Trace ${traceId.slice(0, 8)}`);
+  replace(view.els.badges, entryBadges(entryPointsOf(model.spans)));
   const item = (label, ...value) => h('div', null, h('dt', null, label), h('dd', null, ...value));
   replace(
     summary,

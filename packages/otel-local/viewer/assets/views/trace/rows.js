@@ -44,7 +44,7 @@ function spanBarCell(model, s) {
   return cell;
 }
 
-/** The row of span entry `i`; `row._name` is its name element, `row._toggle` its twisty (or null). */
+/** The row of span entry `i`; `row._name` is its name element, `row._bar` its bar cell, `row._toggle` its twisty (or null). */
 export function spanRow(model, entry, i, isFresh) {
   const s = entry.span;
   const collapsible = entry.hasChildren || entry.logCount > 0;
@@ -52,6 +52,7 @@ export function spanRow(model, entry, i, isFresh) {
     ? h('button', { type: 'button', class: 'twisty', testid: 'span-toggle', 'aria-label': 'Collapse', tabindex: '-1' })
     : h('span', { class: 'twisty-space', 'aria-hidden': 'true' });
   const nameEl = h('span', { class: 'op' }, s.name || '(unnamed)');
+  const bar = spanBarCell(model, s);
   const row = h(
     'div',
     {
@@ -64,11 +65,12 @@ export function spanRow(model, entry, i, isFresh) {
       dataset: { spanId: s.spanId, depth: entry.depth, index: i },
     },
     spanNameCell(entry, toggle, nameEl),
-    spanBarCell(model, s),
+    bar,
   );
   if (collapsible) row.setAttribute('aria-expanded', 'true');
   row.style.setProperty('--hue', String(serviceHue(s.serviceName)));
   row._name = nameEl;
+  row._bar = bar;
   row._toggle = collapsible ? toggle : null;
   return row;
 }

@@ -3,6 +3,7 @@
 
 import { renderSpanDetails } from '../span-details.js';
 import { reveal, scrollToEntry } from './waterfall.js';
+import { markModes } from './modes.js';
 
 /**
  * Selects `spanId` (may be '') and log `logId` (may be ''). `scroll` brings it on screen;
@@ -12,7 +13,8 @@ export function select(view, spanId, logId = '', { scroll = false, fromUser = tr
   view.selectedSpan = spanId;
   view.selectedLog = String(logId);
   applySelection(view);
-  if (scroll) {
+  if (scroll && view.mode !== 'waterfall') markModes(view, { scroll: true });
+  else if (scroll) {
     const idx = view.selectedLog ? Number(view.logRows.get(view.selectedLog)?.dataset.index ?? -1) : view.model.spanIndex.get(spanId);
     if (idx !== undefined && idx >= 0) scrollToEntry(view, idx);
   }
@@ -94,4 +96,5 @@ export function applySelection(view) {
   markLog(view);
   markTraceLogList(view);
   renderDetails(view);
+  markModes(view);
 }

@@ -2,9 +2,11 @@
 // with its two tabs. Built once per page; the other trace modules only fill it in.
 
 import { h } from '../../dom.js';
+import { traceExportHref } from '../../api.js';
 import { lastSearchHref } from '../search/last-search.js';
+import { buildModeSwitch } from './modes.js';
 
-function buildTools({ onExpandAll, onCollapseAll }) {
+function buildTools({ onExpandAll, onCollapseAll, onMode }) {
   const findInput = h('input', {
     type: 'search',
     class: 'find',
@@ -17,16 +19,24 @@ function buildTools({ onExpandAll, onCollapseAll }) {
   const findCount = h('span', { class: 'find-count muted', testid: 'trace-find-count', 'aria-live': 'polite' });
   const onlyBox = h('input', { type: 'checkbox', id: 't-only', testid: 'trace-find-only' });
   const logsBox = h('input', { type: 'checkbox', id: 't-logs', testid: 'toggle-logs', checked: true });
-  const tools = h(
-    'div',
-    { class: 'trace-tools' },
-    h('div', { class: 'find-wrap' }, findInput, findCount),
-    h('label', { class: 'check', for: 't-only' }, onlyBox, 'Only matches'),
+  const criticalBox = h('input', { type: 'checkbox', id: 't-critical', testid: 'toggle-critical', checked: true });
+  const criticalNote = h('span', { class: 'muted small', testid: 'critical-total' });
+  const modes = buildModeSwitch(onMode);
+  const waterfallOnly = [
     h('label', { class: 'check', for: 't-logs' }, logsBox, 'Logs under spans'),
     h('button', { type: 'button', testid: 'expand-all', onclick: onExpandAll }, 'Expand all'),
     h('button', { type: 'button', testid: 'collapse-all', onclick: onCollapseAll }, 'Collapse all'),
+  ];
+  const tools = h(
+    'div',
+    { class: 'trace-tools' },
+    modes.el,
+    h('div', { class: 'find-wrap' }, findInput, findCount),
+    h('label', { class: 'check', for: 't-only' }, onlyBox, 'Only matches'),
+    h('label', { class: 'check critical-check', for: 't-critical', title: 'The spans that determine the trace’s duration' }, criticalBox, 'Critical path', criticalNote),
+    waterfallOnly,
   );
-  return { tools, findInput, findCount, onlyBox, logsBox };
+  return { tools, findInput, findCount, onlyBox, logsBox, criticalBox, criticalNote, modeButtons: modes.buttons, waterfallOnly };
 }
 
 function buildWaterfall() {
@@ -51,7 +61,7 @@ function buildSide({ onTab }) {
 }
 
 /**
- * Builds the page for `traceId`. `handlers`: onExpandAll(), onCollapseAll(), onTab('span'|'logs').
+ * Builds the page for `traceId`. `handlers`: onExpandAll(), onCollapseAll(), onTab('span'|'logs'), onMode(mode).
  * Returns every element the page updates later.
  */
 export function buildShell(traceId, handlers) {
@@ -61,10 +71,19 @@ export function buildShell(traceId, handlers) {
   const tools = buildTools(handlers);
   const wf = buildWaterfall();
   const side = buildSide(handlers);
-  const body = h('div', { class: 'trace-body' }, wf.waterfall, side.side);
-  const crumbs = h('div', { class: 'crumbs' }, h('a', { href: lastSearchHref() }, '← Traces'), h('a', { href: `/logs?traceId=${traceId}` }, 'Logs page for this trace'));
-  const page = h('section', { class: 'page trace-page' }, h('header', { class: 'trace-head' }, crumbs, title, summary), status, tools.tools, body);
-  return { page, title, summary, status, body, ...tools, ...wf, ...side };
+  const flame = h('div', { class: 'flame', testid: 'flamegraph', role: 'group', 'aria-label': 'Flamegraph: one frame per span', hidden: true });
+  const stats = h('div', { class: 'stats-panel', testid: 'trace-stats', hidden: true });
+  const body = h('div', { class: 'trace-body' }, h('div', { class: 'trace-main' }, wf.waterfall, flame, stats), side.side);
+  const crumbs = h(
+    'div',
+    { class: 'crumbs' },
+    h('a', { href: lastSearchHref() }, '← Traces'),
+    h('a', { href: `/logs?traceId=${traceId}` }, 'Logs page for this trace'),
+    h('a', { href: traceExportHref(traceId), download: `trace-${traceId}.json`, testid: 'trace-download', title: 'Spans and log lines as OTLP JSON, for otel-local import or any OTLP tool' }, 'Download OTLP JSON'),
+  );
+  const badges = h('span', { class: 'entry-badges', testid: 'trace-entry-points' });
+  const page = h('section', { class: 'page trace-page' }, h('header', { class: 'trace-head' }, crumbs, h('div', { class: 'title-line' }, title, badges), summary), status, tools.tools, body);
+  return { page, title, badges, summary, status, body, flame, stats, ...tools, ...wf, ...side };
 }
 
 /** Shows the "Span" or the "Trace logs" tab of the side panel. */
