@@ -1,7 +1,8 @@
 /**
  * The collector's source folders depend on each other in one direction only (the packaging test
  * forbids cycles; this pins down which way each dependency goes). From the bottom up:
- * shared, protobuf, settings -> otlp -> analysis (pure trace analysis) -> api (response types), store -> http (plumbing) ->
+ * shared, protobuf, settings -> otlp -> analysis (pure trace analysis) -> api (response types), store -> encode
+ * (OTLP JSON of stored data), http (plumbing) ->
  * jaeger, receiver, query (the handlers) -> cli -> mcp; the root files (index, main, cli, config, ports)
  * compose them. The store knows nothing about HTTP or the API shapes.
  */
@@ -21,10 +22,11 @@ const ALLOWED: Record<string, string[]> = {
   analysis: ['otlp', 'shared'],
   api: ['analysis', 'otlp', 'shared'],
   store: ['analysis', 'otlp', 'shared'],
+  encode: ['store'],
   http: ['api', 'shared'],
-  jaeger: ['api', 'http', 'otlp', 'store'],
+  jaeger: ['api', 'encode', 'http', 'otlp', 'store'],
   receiver: ['api', 'http', 'otlp', 'shared', 'store'],
-  query: ['analysis', 'api', 'http', 'jaeger', 'otlp', 'shared', 'store'],
+  query: ['analysis', 'api', 'encode', 'http', 'jaeger', 'otlp', 'shared', 'store'],
   cli: ['analysis', 'api', 'shared'],
   mcp: ['analysis', 'api', 'cli', 'shared'],
 };

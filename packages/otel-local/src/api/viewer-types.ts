@@ -108,6 +108,21 @@ export interface CriticalPathResponse {
   segments: CriticalPathSegment[];
 }
 
+/** `POST /api/import`: what was stored of the document. */
+export interface ImportResponse {
+  /** Spans stored (spans already stored, same trace and span id, are skipped and not counted). */
+  spans: number;
+  /** Log records stored. */
+  logs: number;
+  /** Trace ids of the document's valid spans and log records, sorted. */
+  traceIds: string[];
+  /** Spans and log records rejected as invalid (as the receiver's partial success counts them). */
+  rejectedSpans: number;
+  rejectedLogs: number;
+  /** Why items were rejected (a few reasons, bounded). */
+  errors: string[];
+}
+
 /** `GET /api/service-graph`: nodes sorted by service, edges by parent then child. */
 export interface ServiceGraphResponse extends ServiceGraph {
   /** The window actually used (milliseconds since the epoch, both inclusive). */

@@ -11,7 +11,7 @@ import { optionalQuery, queryValue, queryValues, route } from '../http/router.js
 import type { Route } from '../http/router.js';
 import { SPAN_KIND_NAMES } from '../otlp/model.js';
 import type { TelemetryQueries } from '../store/query.js';
-import { renderResourceSpans } from './otlp-json.js';
+import { renderResourceSpans } from '../encode/spans-json.js';
 
 /** Jaeger's default `query.searchDepth` (cmd/jaeger/.../apiv3/query_parser.go). */
 const DEFAULT_SEARCH_DEPTH = 100;

@@ -80,7 +80,9 @@ export class TelemetryWriter {
       'INSERT OR IGNORE INTO resources (key, service_name, attributes, dropped_attributes_count, schema_url) VALUES (?, ?, ?, ?, ?)',
     );
     this.selectResourceId = db.prepare('SELECT id FROM resources WHERE key = ?').pluck();
-    this.insertScope = db.prepare('INSERT OR IGNORE INTO scopes (key, name, version, attributes, schema_url) VALUES (?, ?, ?, ?, ?)');
+    this.insertScope = db.prepare(
+      'INSERT OR IGNORE INTO scopes (key, name, version, attributes, schema_url, dropped_attributes_count) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     this.selectScopeId = db.prepare('SELECT id FROM scopes WHERE key = ?').pluck();
     this.insertSpan = db.prepare(
       `INSERT OR IGNORE INTO spans (trace_ref, span_id, parent_span_id, name, kind, service_name, start_ns, end_ns, duration_ns,
@@ -301,9 +303,11 @@ export class TelemetryWriter {
   }
 
   private scopeId(scope: ScopeModel): number {
-    return cachedValue(this.scopeIds, scope.key, MAX_CACHED_KEYS, () => {
-      this.insertScope.run(scope.key, scope.name, scope.version, JSON.stringify(scope.attributes), scope.schemaUrl);
-      return this.selectScopeId.get(scope.key) as number;
+    // The decoder's key leaves out the dropped count; scopes that differ only in it are kept apart.
+    const key = scope.droppedAttributesCount ? `${scope.key}#dropped=${scope.droppedAttributesCount}` : scope.key;
+    return cachedValue(this.scopeIds, key, MAX_CACHED_KEYS, () => {
+      this.insertScope.run(key, scope.name, scope.version, JSON.stringify(scope.attributes), scope.schemaUrl, scope.droppedAttributesCount);
+      return this.selectScopeId.get(key) as number;
     });
   }
 

@@ -58,6 +58,7 @@ export interface ScopeInfo {
   version: string;
   attributesJson: string;
   attributes: KeyValue[];
+  droppedAttributesCount: number;
   schemaUrl: string;
 }
 
@@ -65,6 +66,9 @@ export interface ScopeInfo {
 export interface LogRow {
   id: number;
   timeUnixNano: string;
+  /** The record's own event time as received (`0` when it had none). */
+  eventTimeUnixNano: string;
+  droppedAttributesCount: number;
   observedTimeUnixNano: string;
   severityNumber: number;
   severityText: string;
@@ -147,7 +151,8 @@ const SPAN_COLUMNS = `span_id AS spanId, parent_span_id AS parentSpanId, name, k
   attributes AS attributesJson, events AS eventsJson, links AS linksJson, trace_state AS traceState, flags,
   dropped_counts AS droppedCounts, resource_id AS resourceId, scope_id AS scopeId`;
 
-const LOG_COLUMNS = `id, CAST(sort_ns AS TEXT) AS timeUnixNano, CAST(observed_ns AS TEXT) AS observedTimeUnixNano,
+const LOG_COLUMNS = `id, CAST(sort_ns AS TEXT) AS timeUnixNano, CAST(time_ns AS TEXT) AS eventTimeUnixNano,
+  dropped_attributes_count AS droppedAttributesCount, CAST(observed_ns AS TEXT) AS observedTimeUnixNano,
   severity_number AS severityNumber, severity_text AS severityText, body AS bodyJson, body_text AS bodyText,
   trace_id AS traceId, span_id AS spanId, user_id AS userId, service_name AS serviceName, attributes AS attributesJson,
   event_name AS eventName, flags, resource_id AS resourceId, scope_id AS scopeId,
@@ -212,8 +217,8 @@ export class TelemetryQueries {
 
   scope(id: number): ScopeInfo {
     return cachedValue(this.scopes, id, MAX_CACHED, () => {
-      const row = this.statement('SELECT name, version, attributes, schema_url FROM scopes WHERE id = ?').get(id) as
-        | { name: string; version: string; attributes: string; schema_url: string }
+      const row = this.statement('SELECT name, version, attributes, schema_url, dropped_attributes_count FROM scopes WHERE id = ?').get(id) as
+        | { name: string; version: string; attributes: string; schema_url: string; dropped_attributes_count: number }
         | undefined;
       return {
         id,
@@ -221,6 +226,7 @@ export class TelemetryQueries {
         version: row?.version ?? '',
         attributesJson: row?.attributes ?? '[]',
         attributes: row ? (JSON.parse(row.attributes) as KeyValue[]) : [],
+        droppedAttributesCount: row?.dropped_attributes_count ?? 0,
         schemaUrl: row?.schema_url ?? '',
       };
     });
@@ -409,6 +415,7 @@ export class TelemetryQueries {
   private toLogRows(rows: unknown[]): LogRow[] {
     for (const row of rows as Array<Omit<LogRow, 'traceKnown'> & { traceKnown: number | boolean }>) {
       row.timeUnixNano = fromDbNanos(row.timeUnixNano);
+      row.eventTimeUnixNano = fromDbNanos(row.eventTimeUnixNano);
       row.observedTimeUnixNano = fromDbNanos(row.observedTimeUnixNano);
       row.traceKnown = row.traceKnown === 1 || row.traceKnown === true;
     }

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS scopes (
   name TEXT NOT NULL,
   version TEXT NOT NULL,
   attributes TEXT NOT NULL,
-  schema_url TEXT NOT NULL
+  schema_url TEXT NOT NULL,
+  dropped_attributes_count INTEGER NOT NULL DEFAULT 0
 );
 
 -- One row per trace id seen in spans or logs: the summary the listings read, and the integer id
@@ -160,11 +161,23 @@ export function openDatabase(path: string): SqliteDatabase {
       );
     }
     db.exec(DDL);
+    addColumnsOfThisVersion(db);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
     return db;
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Columns added within schema version 2 (compatible: older collectors ignore them, older files get
+ * them with their default): `scopes.dropped_attributes_count`.
+ */
+function addColumnsOfThisVersion(db: SqliteDatabase): void {
+  const scopeColumns = db.prepare("SELECT name FROM pragma_table_info('scopes')").pluck().all() as string[];
+  if (!scopeColumns.includes('dropped_attributes_count')) {
+    db.exec('ALTER TABLE scopes ADD COLUMN dropped_attributes_count INTEGER NOT NULL DEFAULT 0');
   }
 }
 

@@ -1,32 +1,48 @@
 /**
- * Renders stored spans as OTLP JSON `resourceSpans` (the Jaeger api_v3 trace shape). The stored
- * attribute/event/link columns already are canonical OTLP JSON, so they are spliced in as text.
+ * Renders stored spans as OTLP JSON `resourceSpans` (the Jaeger api_v3 trace shape and the viewer
+ * API's export). The stored attribute/event/link columns already are canonical OTLP JSON, so they
+ * are spliced in as text; everything the receiver stored comes back (dropped counts included).
  */
-import type { SpanRow, TelemetryQueries } from '../store/query.js';
+import type { ScopeInfo, SpanRow, TelemetryQueries } from '../store/query.js';
 
 /** Groups spans by resource and scope and renders each group as one `ResourceSpans` JSON text. */
 export function renderResourceSpans(queries: TelemetryQueries, spans: readonly SpanRow[]): string[] {
-  const byResource = new Map<number, Map<number, SpanRow[]>>();
-  for (const span of spans) {
-    let byScope = byResource.get(span.resourceId);
-    if (!byScope) byResource.set(span.resourceId, (byScope = new Map()));
-    let group = byScope.get(span.scopeId);
-    if (!group) byScope.set(span.scopeId, (group = []));
-    group.push(span);
+  return renderResourceGroups(queries, spans, 'scopeSpans', 'spans', renderSpan);
+}
+
+/** What {@link renderResourceGroups} needs of a stored item. */
+interface GroupedItem {
+  resourceId: number;
+  scopeId: number;
+}
+
+/**
+ * Groups items by resource, then scope, and renders `{"resource", "<scopeKey>": [{"scope",
+ * "<itemsKey>": [...]}]}` texts: the shape of `ResourceSpans` and `ResourceLogs`.
+ */
+export function renderResourceGroups<T extends GroupedItem>(
+  queries: TelemetryQueries,
+  items: readonly T[],
+  scopeKey: string,
+  itemsKey: string,
+  renderItem: (item: T) => string,
+): string[] {
+  const byResource = new Map<number, Map<number, T[]>>();
+  for (const item of items) {
+    let byScope = byResource.get(item.resourceId);
+    if (!byScope) byResource.set(item.resourceId, (byScope = new Map()));
+    let group = byScope.get(item.scopeId);
+    if (!group) byScope.set(item.scopeId, (group = []));
+    group.push(item);
   }
   const out: string[] = [];
   for (const [resourceId, byScope] of byResource) {
     const resource = queries.resource(resourceId);
-    const scopeSpans: string[] = [];
+    const scopeGroups: string[] = [];
     for (const [scopeId, group] of byScope) {
       const scope = queries.scope(scopeId);
-      const scopeJson =
-        `{"name":${JSON.stringify(scope.name)}` +
-        (scope.version ? `,"version":${JSON.stringify(scope.version)}` : '') +
-        (scope.attributes.length ? `,"attributes":${scope.attributesJson}` : '') +
-        '}';
-      scopeSpans.push(
-        `{"scope":${scopeJson},"spans":[${group.map(renderSpan).join(',')}]` +
+      scopeGroups.push(
+        `{"scope":${renderScope(scope)},"${itemsKey}":[${group.map(renderItem).join(',')}]` +
           (scope.schemaUrl ? `,"schemaUrl":${JSON.stringify(scope.schemaUrl)}` : '') +
           '}',
       );
@@ -34,12 +50,23 @@ export function renderResourceSpans(queries: TelemetryQueries, spans: readonly S
     out.push(
       `{"resource":{"attributes":${resource.attributesJson}` +
         (resource.droppedAttributesCount ? `,"droppedAttributesCount":${resource.droppedAttributesCount}` : '') +
-        `},"scopeSpans":[${scopeSpans.join(',')}]` +
+        `},"${scopeKey}":[${scopeGroups.join(',')}]` +
         (resource.schemaUrl ? `,"schemaUrl":${JSON.stringify(resource.schemaUrl)}` : '') +
         '}',
     );
   }
   return out;
+}
+
+/** An InstrumentationScope as OTLP JSON text. */
+function renderScope(scope: ScopeInfo): string {
+  return (
+    `{"name":${JSON.stringify(scope.name)}` +
+    (scope.version ? `,"version":${JSON.stringify(scope.version)}` : '') +
+    (scope.attributes.length ? `,"attributes":${scope.attributesJson}` : '') +
+    (scope.droppedAttributesCount ? `,"droppedAttributesCount":${scope.droppedAttributesCount}` : '') +
+    '}'
+  );
 }
 
 /** Renders one span as OTLP JSON text. */
