@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { RunningCollector } from '../../packages/otel-local/src/index';
-import { buildSampleLogs, buildSampleSpans, post, startTestCollector } from './helpers';
+import { buildSampleLogs, buildSampleSpans, closedPortUrl, post, startTestCollector } from './helpers';
 
 const CLI = fileURLToPath(new URL('../../packages/otel-local/src/cli.ts', import.meta.url));
 const PACKAGE = fileURLToPath(new URL('../../packages/otel-local/', import.meta.url));
@@ -89,8 +88,8 @@ describe('query commands', () => {
     const human = await runCli(['traces', '--url', collector.queryUrl]);
     assert.equal(human.code, 0, human.stderr);
     const [header, row] = human.stdout.trim().split('\n');
-    assert.match(header!, /^START \(UTC\)\s+DURATION\s+SPANS\s+ERRORS\s+SERVICE\s+OPERATION\s+USER\s+TRACE ID$/);
-    assert.match(row!, new RegExp(`^2023-11-14T22:13:20.123Z\\s+1.88 s\\s+2\\s+1\\s+cli-shop\\s+GET /api/cart\\s+user-42\\s+${traceId}$`));
+    assert.match(header!, /^START \(UTC\)\s+DURATION\s+SPANS\s+ERRORS\s+SERVICE\s+OPERATION\s+ENTRY\s+USER\s+TRACE ID$/);
+    assert.match(row!, new RegExp(`^2023-11-14T22:13:20.123Z\\s+1.88 s\\s+2\\s+1\\s+cli-shop\\s+GET /api/cart\\s+-\\s+user-42\\s+${traceId}$`));
 
     const json = await runCli(['traces', '--json', '--url', collector.queryUrl, '--errors', '--min-duration', '1s', '--service', 'cli-shop']);
     assert.equal(json.code, 0, json.stderr);
@@ -165,13 +164,7 @@ describe('query commands', () => {
   });
 
   it('says clearly when the collector is not running', async () => {
-    const closedPort = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
-    const url = `http://127.0.0.1:${closedPort}`;
+    const url = await closedPortUrl();
     const result = await runCli(['traces', '--url', url]);
     assert.equal(result.code, 1);
     assert.match(result.stderr, new RegExp(`the embedded collector is not running at ${url} \\(start it with`));

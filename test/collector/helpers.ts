@@ -2,6 +2,8 @@
  * Shared test helpers: an in-process collector on ephemeral ports, real OTel SDK spans and log
  * records (so tests exercise what the official serializers/exporters emit), and small HTTP helpers.
  */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { context, trace, SpanKind, SpanStatusCode, TraceFlags } from '@opentelemetry/api';
 import type { HrTime } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
@@ -104,6 +106,16 @@ export function buildSampleLogs(traceSpan: ReadableSpan, serviceName = 'checkout
     timestamp: [1_700_000_002, 0],
   });
   return exporter.getFinishedLogRecords();
+}
+
+/** The URL of a port on 127.0.0.1 that nothing listens on (bound, read, closed): a collector that is not running. */
+export function closedPortUrl(): Promise<string> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(`http://127.0.0.1:${port}`));
+    });
+  });
 }
 
 /** GETs a URL and returns status + parsed JSON body. */

@@ -1,5 +1,5 @@
 /** Human-readable CLI output: trace trees with logs in place, log lines, trace tables. */
-import type { ApiLog, ApiSpan, ApiTraceSummary } from '../api/viewer-types.js';
+import type { ApiAttributes, ApiLog, ApiSpan, ApiTraceSummary } from '../api/viewer-types.js';
 
 /** Formats nanoseconds as a short duration: `850 ns`, `12.3 µs`, `250 ms`, `1.88 s`. */
 export function formatDuration(nanosText: string): string {
@@ -45,8 +45,20 @@ export function renderLogLine(log: ApiLog): string {
   return `${formatTime(log.timeUnixNano)} ${level(log)} ${log.serviceName}  ${bodyText(log.body)}${user}${where}`;
 }
 
-/** The span tree of a trace with durations, offsets from the trace start and each span's logs in place. */
-export function renderTraceTree(traceId: string, spans: ApiSpan[], logs: ApiLog[]): string {
+/** Options of {@link renderTraceTree}. */
+export interface TraceTreeOptions {
+  /** Append each span's id (`span=<id>`), for readers that ask about one span next (the MCP server). */
+  spanIds?: boolean;
+}
+
+/** Stack frames shown under an exception event; the rest are counted. */
+const STACK_FRAMES_SHOWN = 3;
+
+/**
+ * The span tree of a trace with durations, offsets from the trace start, each span's errors
+ * (exception events with the top of their stack) and its logs in place.
+ */
+export function renderTraceTree(traceId: string, spans: ApiSpan[], logs: ApiLog[], options: TraceTreeOptions = {}): string {
   const lines: string[] = [];
   const byId = new Map(spans.map((span) => [span.spanId, span]));
   const children = new Map<string, ApiSpan[]>();
@@ -69,21 +81,28 @@ export function renderTraceTree(traceId: string, spans: ApiSpan[], logs: ApiLog[
   const traceStart = spans.reduce((min, span) => (BigInt(span.startTimeUnixNano) < min ? BigInt(span.startTimeUnixNano) : min), spans.length ? BigInt(spans[0]!.startTimeUnixNano) : 0n);
   const errors = spans.filter((span) => span.status.code === 'error').length;
   const services = new Set(spans.map((span) => span.serviceName));
+  const userId = spans.find((span) => !span.parentSpanId && span.userId)?.userId ?? spans.find((span) => span.userId)?.userId;
   lines.push(
     `Trace ${traceId}  ${spans.length} span${spans.length === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}, ` +
       `${services.size} service${services.size === 1 ? '' : 's'}, ${logs.length} log${logs.length === 1 ? '' : 's'}` +
-      (spans.length ? `, started ${formatTime(traceStart.toString())}` : ''),
+      (spans.length ? `, started ${formatTime(traceStart.toString())}` : '') +
+      (userId ? `, user ${userId}` : ''),
   );
 
   const visit = (span: ApiSpan, prefix: string, isLast: boolean, isRoot: boolean) => {
     const branch = isRoot ? '' : isLast ? '└─ ' : '├─ ';
     const offset = formatDuration((BigInt(span.startTimeUnixNano) - traceStart).toString());
     const status = span.status.code === 'error' ? `  ERROR${span.status.message ? ` ${span.status.message}` : ''}` : '';
-    lines.push(`${prefix}${branch}${span.name}  [${span.serviceName}]  ${formatDuration(span.durationNano)}  (+${offset})${status}`);
+    const id = options.spanIds ? `  span=${span.spanId}` : '';
+    lines.push(`${prefix}${branch}${span.name}  [${span.serviceName}]  ${formatDuration(span.durationNano)}  (+${offset})${status}${id}`);
     const childPrefix = isRoot ? '' : prefix + (isLast ? '   ' : '│  ');
     const kids = children.get(span.spanId) ?? [];
+    const detail = `${childPrefix}${kids.length ? '│' : ' '}  `;
+    for (const event of span.events) {
+      if (event.name === 'exception') lines.push(...renderException(event.attributes).map((line) => detail + line));
+    }
     for (const log of logsBySpan.get(span.spanId) ?? []) {
-      lines.push(`${childPrefix}${kids.length ? '│' : ' '}  • ${formatTime(log.timeUnixNano).slice(11)} ${level(log)} ${bodyText(log.body)}`);
+      lines.push(`${detail}• ${formatTime(log.timeUnixNano).slice(11)} ${level(log)} ${bodyText(log.body)}`);
     }
     kids.forEach((child, index) => visit(child, childPrefix, index === kids.length - 1, false));
   };
@@ -93,6 +112,21 @@ export function renderTraceTree(traceId: string, spans: ApiSpan[], logs: ApiLog[
     for (const log of looseLogs) lines.push(`  • ${formatTime(log.timeUnixNano).slice(11)} ${level(log)} ${bodyText(log.body)}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * An exception event (OTel semantic conventions: `exception.type`, `exception.message`,
+ * `exception.stacktrace`) as `! TypeError: boom` and the top frames of its stack.
+ */
+export function renderException(attributes: ApiAttributes): string[] {
+  const type = typeof attributes['exception.type'] === 'string' ? attributes['exception.type'] : '';
+  const message = typeof attributes['exception.message'] === 'string' ? attributes['exception.message'] : '';
+  const lines = [`! ${[type, message].filter(Boolean).join(': ') || 'exception'}`];
+  const stack = typeof attributes['exception.stacktrace'] === 'string' ? attributes['exception.stacktrace'] : '';
+  const frames = stack.split('\n').map((line) => line.trim()).filter((line) => line.startsWith('at '));
+  for (const frame of frames.slice(0, STACK_FRAMES_SHOWN)) lines.push(`    ${frame}`);
+  if (frames.length > STACK_FRAMES_SHOWN) lines.push(`    … ${frames.length - STACK_FRAMES_SHOWN} more frames`);
+  return lines;
 }
 
 /** A table of recent traces. */
@@ -105,10 +139,12 @@ export function renderTraceTable(traces: ApiTraceSummary[]): string {
     trace.errorCount ? String(trace.errorCount) : '-',
     trace.rootService,
     trace.rootName,
+    // A collector older than the entry-point badges sends none.
+    (trace.entryPoints ?? []).join(',') || '-',
     trace.userId ?? '-',
     trace.traceId,
   ]);
-  const header = ['START (UTC)', 'DURATION', 'SPANS', 'ERRORS', 'SERVICE', 'OPERATION', 'USER', 'TRACE ID'];
+  const header = ['START (UTC)', 'DURATION', 'SPANS', 'ERRORS', 'SERVICE', 'OPERATION', 'ENTRY', 'USER', 'TRACE ID'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const format = (row: string[]) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ');
   return [format(header), ...rows.map(format)].join('\n');
