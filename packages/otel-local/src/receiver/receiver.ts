@@ -200,6 +200,8 @@ async function processExport(response: ServerResponse, signal: OtlpSignal, encod
     const batch = signal === 'traces' ? await ingestBatch(INGEST.traces, encoding, body, options) : await ingestBatch(INGEST.logs, encoding, body, options);
     ({ rejected } = batch);
     errorMessage = batch.errors.join('; ');
+    // Answer only once the batch is on disk (store/wal-sync.ts; API.md, "Durability").
+    await store.durable();
   }
   store.pruneIfOverSize();
   send(response, 200, encoding, encodeExportResponse(encoding, signal, rejected, errorMessage));

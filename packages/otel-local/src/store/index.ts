@@ -8,6 +8,23 @@ import { TelemetryQueries } from './query.js';
 import { Retention, usedDatabaseBytes } from './retention.js';
 import type { PruneResult, RetentionLimits } from './retention.js';
 import { openDatabase } from './schema.js';
+import { WalSync } from './wal-sync.js';
+
+/**
+ * What an acknowledged write survives:
+ * - `'disk'` (default): {@link TelemetryStore.durable} fsyncs the write-ahead log (off the event
+ *   loop, one fsync for all commits made meanwhile, wal-sync.ts); the receiver answers only after
+ *   it, so an acknowledged batch survives an OS crash or power loss.
+ * - `'process'`: `durable()` resolves at once; a commit is in the OS page cache, so it survives a
+ *   crash of the collector (SIGKILL included) but not of the OS: the last batches may be lost.
+ */
+export type StoreDurability = 'disk' | 'process';
+
+/** Options of {@link TelemetryStore}. */
+export interface StoreOptions {
+  /** Default `'disk'` (API.md, "Durability"). */
+  durability?: StoreDurability;
+}
 
 /** Opens the database and wires writer, queries and retention together, keeping stats current. */
 export class TelemetryStore {
@@ -15,6 +32,7 @@ export class TelemetryStore {
   private readonly db: SqliteDatabase;
   private readonly writer: TelemetryWriter;
   private readonly retention: Retention;
+  private readonly walSync: WalSync | undefined;
   private spanCount: number;
   private logCount: number;
 
@@ -22,8 +40,11 @@ export class TelemetryStore {
     readonly path: string,
     limits: RetentionLimits,
     private readonly stats: CollectorStats,
+    options: StoreOptions = {},
   ) {
     this.db = openDatabase(path);
+    // Commits write the WAL without fsync (synchronous=NORMAL, schema.ts); durable() adds it.
+    this.walSync = path !== ':memory:' && (options.durability ?? 'disk') === 'disk' ? new WalSync(path) : undefined;
     this.writer = new TelemetryWriter(this.db);
     this.queries = new TelemetryQueries(this.db);
     this.retention = new Retention(this.db, limits);
@@ -49,6 +70,19 @@ export class TelemetryStore {
     return result;
   }
 
+  /**
+   * Resolves once every write made before the call is on disk (durability `'disk'`: an fsync of
+   * the write-ahead log, shared by concurrent callers); at once for `'process'` and `:memory:`.
+   */
+  durable(): Promise<void> {
+    return this.walSync ? this.walSync.sync() : Promise.resolve();
+  }
+
+  /** fsync calls made for {@link durable} so far (one may cover many writes). */
+  get walSyncs(): number {
+    return this.walSync?.syncs ?? 0;
+  }
+
   /** Applies every retention limit now. */
   prune(nowMs: number = Date.now()): PruneResult {
     const result = this.retention.prune(this.spanCount, nowMs);
@@ -70,7 +104,9 @@ export class TelemetryStore {
     };
   }
 
+  /** Closes the database; the WAL file handle of {@link durable} is closed in the background. */
   close(): void {
+    this.walSync?.close().catch(() => {}); // a failed fsync already failed its request
     if (this.db.open) this.db.close();
   }
 
