@@ -9,6 +9,8 @@ import { SESSION_COOKIE, tenantOf, verifySession } from './app/_auth/session';
  * user header) can set them. `forwardVerifiedUser(request, userId)` is the form without fields.
  */
 export function proxy(request: NextRequest) {
+  // Demo only: the proxy fails on purpose here, so the tests can see a proxy error on the trace.
+  if (request.nextUrl.pathname === '/api/proxy-boom') throw new EvalError('the proxy failed on purpose');
   const userId = verifySession(request.cookies.get(SESSION_COOKIE)?.value);
   const response = forwardVerifiedUser(request, { userId, fields: userId === undefined ? undefined : tenantOf(userId) });
   // Demo only: shows what request context code inside the proxy sees. Before the proxy has

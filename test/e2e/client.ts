@@ -20,13 +20,30 @@ export function registerServer(baseUrl: string, mode: AppMode): void {
   modeOfServer.set(baseUrl, mode);
 }
 
-/** The id Next.js gave `whoAmIAction` in `mode`'s build, from its server reference manifest. */
-function whoAmIActionId(mode: AppMode): string {
+/** The id Next.js gave the Server Action exported as `name` in `mode`'s build, from its server reference manifest. */
+export function actionIdOf(mode: AppMode, name = 'whoAmIAction'): string {
   const path = join(appMode(mode).distDir, 'server', 'server-reference-manifest.json');
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as { node: Record<string, { exportedName?: string }> };
-  const actionId = Object.entries(manifest.node).find(([, entry]) => entry.exportedName === 'whoAmIAction')?.[0];
-  if (!actionId) throw new Error(`whoAmIAction is not in ${path}`);
+  const actionId = Object.entries(manifest.node).find(([, entry]) => entry.exportedName === name)?.[0];
+  if (!actionId) throw new Error(`${name} is not in ${path}`);
   return actionId;
+}
+
+/** The build the server at `baseUrl` runs. */
+export function modeOf(baseUrl: string): AppMode {
+  return modeOfServer.get(baseUrl) ?? 'cache-components';
+}
+
+/**
+ * Calls the Server Action exported as `name` from `/action` as React's client does: POST to the
+ * page, the action id in a header, the arguments encoded as a reply (`body`, a JSON array).
+ */
+export function callAction(baseUrl: string, name: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${baseUrl}/action`, {
+    method: 'POST',
+    headers: { ...headers, 'next-action': actionIdOf(modeOf(baseUrl), name), 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component' },
+    body,
+  });
 }
 
 async function expectOk(response: Response, what: string): Promise<Response> {
@@ -54,16 +71,8 @@ export async function callEntryPoint(baseUrl: string, entry: EntryPoint, cookie?
       return (await response.json()) as SeenContext;
     }
     case 'action': {
-      // A Server Action call as React's client sends it: POST to the page, the action id in a
-      // header, the arguments encoded as a reply (here the `useActionState` previous state, null).
-      const response = await expectOk(
-        await fetch(`${baseUrl}/action`, {
-          method: 'POST',
-          headers: { ...headers, 'next-action': whoAmIActionId(modeOfServer.get(baseUrl) ?? 'cache-components'), 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component' },
-          body: '[null]',
-        }),
-        entry,
-      );
+      // The `useActionState` previous state, null.
+      const response = await expectOk(await callAction(baseUrl, 'whoAmIAction', '[null]', headers), entry);
       const payload = await response.text();
       const result = /\{"traceId":"([0-9a-f]{32})","userId":(null|"[^"]*")\}/.exec(payload);
       if (!result) throw new Error(`no action result in the RSC payload: ${payload.slice(0, 300)}`);

@@ -41,7 +41,7 @@ it('init --cwd <app> without a TTY writes the files without asking and exits 0',
   assert.equal(result.stderr, '');
   assert.doesNotMatch(result.stdout, /Apply these changes/);
   assert.match(result.stdout, /Done: 3 file\(s\) written\./);
-  assert.ok(read(app, 'instrumentation.ts').includes("export { register } from 'next-request-context/instrumentation';"));
+  assert.ok(read(app, 'instrumentation.ts').includes("export { register, onRequestError } from 'next-request-context/instrumentation';"));
   assert.ok(read(app, 'proxy.ts').includes('function getVerifiedUserId'));
   assert.match(read(app, '.env.local'), /\nREQUEST_CONTEXT_SECRET=[0-9a-f]{64}\nOTEL_SERVICE_NAME=shop\n$/);
   assert.ok(result.ms < 5000, `took ${result.ms} ms`);

@@ -14,7 +14,8 @@ const REGISTER = "export { register } from 'next-request-context/instrumentation
 const INSTRUMENTATION = [
   '// Boots OpenTelemetry and request context (nodejs: @opentelemetry/sdk-node, edge: @vercel/otel).',
   '// Settings: OTEL_* and REQUEST_CONTEXT_* environment variables (see the next-request-context README).',
-  REGISTER,
+  '// onRequestError: errors in pages, Route Handlers, Server Actions and the proxy on the trace and in the logs.',
+  "export { register, onRequestError } from 'next-request-context/instrumentation';",
   '',
 ].join('\n');
 const MATCHER = String.raw`matcher: ['/((?!_next/static|_next/image|favicon.ico|.*\\.(?:svg|png|jpg|jpeg|gif|webp|avif|ico|bmp|txt|xml|webmanifest|map|woff|woff2|ttf|otf)$).*)'],`;

@@ -83,6 +83,14 @@ describe('an existing instrumentation file', () => {
     assert.equal(read(root, 'instrumentation.ts').split('next-request-context/instrumentation').length, 2);
   });
 
+  it('with other code and no onRequestError: gets register and onRequestError appended', async () => {
+    const own = "export const config = { tracing: true };\n";
+    const root = makeApp({ 'app/': '', 'tsconfig.json': '{}', 'instrumentation.ts': own });
+    const result = await run(['init'], root);
+    assert.equal(result.code, 0, result.stdout);
+    assert.equal(read(root, 'instrumentation.ts'), `${own}\n// Boots OpenTelemetry and request context (next-request-context).\nexport { register, onRequestError } from 'next-request-context/instrumentation';\n`);
+  });
+
   it('instrumentation.mjs with a register() of its own, in a dry run: exit 1, nothing written at all', async () => {
     const own = 'export const register = () => {};\n';
     const root = makeApp({ 'app/': '', 'instrumentation.mjs': own });
@@ -112,7 +120,7 @@ describe('an existing proxy or middleware', () => {
     const result = await run(['init'], root);
     assert.equal(result.code, 1);
     assert.equal(read(root, 'proxy.ts'), own);
-    assert.equal(read(root, 'instrumentation.ts').includes("export { register } from 'next-request-context/instrumentation';"), true);
+    assert.equal(read(root, 'instrumentation.ts').includes("export { register, onRequestError } from 'next-request-context/instrumentation';"), true);
     assert.match(result.stdout, /^  manual {5}proxy\.ts {12}\(does not hand its user to the request context\)$/m);
     assert.ok(result.stdout.includes('         return forwardVerifiedUser(request, userId); // where you returned NextResponse.next()\n'));
     assert.ok(result.stdout.includes('       export async function proxy(request: NextRequest) {\n'));

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { TraceLink } from '../_components/trace-link';
 import { whoAmIAction } from './actions';
 
 export function ActionForm() {
@@ -13,7 +14,7 @@ export function ActionForm() {
       {result && (
         <section data-testid="deepest" data-trace-id={result.traceId} data-user-id={result.userId ?? ''} className="badge">
           <div>
-            trace id: <code>{result.traceId}</code>
+            trace id: <TraceLink traceId={result.traceId} />
           </div>
           <div>
             user id: <code>{result.userId ?? '(anonymous)'}</code>

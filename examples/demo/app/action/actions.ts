@@ -14,3 +14,9 @@ export async function whoAmIAction(_previous: WhoAmI | null): Promise<WhoAmI> {
   logger.info({ entry: 'server-action' }, 'server action called');
   return { traceId, userId: userId ?? null };
 }
+
+/** A Server Action that fails on purpose: its span and the request's root record the error. */
+export async function failingAction(): Promise<never> {
+  logger.info({ entry: 'server-action' }, 'failing action called');
+  throw new SyntaxError('the action failed on purpose');
+}

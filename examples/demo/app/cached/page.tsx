@@ -2,6 +2,7 @@ import { Suspense } from 'react';
 import { connection } from 'next/server';
 import { getRequestContext } from 'next-request-context';
 import { loadCatalog } from '../_services/catalog-service';
+import { TraceLink } from '../_components/trace-link';
 
 export default function CachedPage() {
   return (
@@ -21,10 +22,10 @@ async function PerUser() {
   return (
     <>
       <section data-testid="deepest" data-trace-id={traceId} data-user-id={userId ?? ''} className="badge">
-        signed in as {userId ?? '(anonymous)'}
+        signed in as {userId ?? '(anonymous)'}, trace <TraceLink traceId={traceId} />
       </section>
       <section data-testid="cached" data-computed-at={catalog.computedAt} data-seen-user-id={catalog.seenUserId ?? ''}>
-        cached catalog computed at {catalog.computedAt}, saw user: {catalog.seenUserId ?? '(none: shared output)'}
+        cached catalog computed at <time dateTime={new Date(catalog.computedAt).toISOString()}>{new Date(catalog.computedAt).toLocaleTimeString('en-GB', { timeZone: 'UTC' })} UTC</time>, saw user: {catalog.seenUserId ?? '(none: shared output)'}
       </section>
     </>
   );

@@ -6,6 +6,12 @@
 /** The line that makes an instrumentation file boot next-request-context. */
 export const REGISTER_EXPORT = "export { register } from 'next-request-context/instrumentation';";
 
+/**
+ * The line of a new instrumentation file: the bootstrap, and `onRequestError`, which marks a failed
+ * request's root span and writes its error log line.
+ */
+export const INSTRUMENTATION_EXPORTS = "export { register, onRequestError } from 'next-request-context/instrumentation';";
+
 /** The marker above the one function the app fills in. */
 export const AUTH_MARKER = '>>> YOUR AUTH GOES HERE <<<';
 
@@ -20,15 +26,20 @@ export function instrumentationFile(): string {
   return [
     '// Boots OpenTelemetry and request context (nodejs: @opentelemetry/sdk-node, edge: @vercel/otel).',
     '// Settings: OTEL_* and REQUEST_CONTEXT_* environment variables (see the next-request-context README).',
-    REGISTER_EXPORT,
+    '// onRequestError: errors in pages, Route Handlers, Server Actions and the proxy on the trace and in the logs.',
+    INSTRUMENTATION_EXPORTS,
     '',
   ].join('\n');
 }
 
-/** What `init` appends to the instrumentation file `existing`, which has no `register` yet: a blank line, then the export. */
+/**
+ * What `init` appends to the instrumentation file `existing`, which has no `register` yet: a blank
+ * line, then the export, with `onRequestError` unless the file has its own.
+ */
 export function instrumentationAppendix(existing: string): string {
   const lead = existing === '' ? '' : existing.endsWith('\n') ? '\n' : '\n\n';
-  return `${lead}// Boots OpenTelemetry and request context (next-request-context).\n${REGISTER_EXPORT}\n`;
+  const line = /\bonRequestError\b/.test(existing) ? REGISTER_EXPORT : INSTRUMENTATION_EXPORTS;
+  return `${lead}// Boots OpenTelemetry and request context (next-request-context).\n${line}\n`;
 }
 
 /** A new `proxy.ts`/`.js` with the `getVerifiedUserId` stub to fill in. */
@@ -98,6 +109,7 @@ function proxyJs(): string[] {
 export function instrumentationSnippet(): string {
   return [
     "import { register as registerRequestContext } from 'next-request-context/instrumentation';",
+    "export { onRequestError } from 'next-request-context/instrumentation'; // unless you have one: then call ours from it",
     '',
     'export async function register() {',
     '  await registerRequestContext(); // first, before anything else',

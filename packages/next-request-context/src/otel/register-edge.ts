@@ -7,6 +7,7 @@ import { signalHeaders, signalUrl } from './otlp-endpoint.js';
 import { originPatterns } from './origin-patterns.js';
 import { createPropagator } from './propagator.js';
 import { registerContextOnly } from './register-context-only.js';
+import { RequestRootProcessor } from './request-root-processor.js';
 import { UserIdSpanProcessor } from './user-span-processor.js';
 import { setFieldAttributeNames } from '../context/fields.js';
 
@@ -33,7 +34,7 @@ export function registerEdge(overrides: Partial<Configuration> = {}): Configurat
   withEnvHidden('OTEL_SDK_DISABLED', () => registerOTel({
     serviceName: config.serviceName,
     propagators: [createPropagator(config)],
-    spanProcessors: [new UserIdSpanProcessor(), new BatchSpanProcessor(exporter)],
+    spanProcessors: [new UserIdSpanProcessor(), new RequestRootProcessor(), new BatchSpanProcessor(exporter)],
     instrumentationConfig: { fetch: { propagateContextUrls: [allowed], dontPropagateContextUrls: [notAllowed] } },
   }));
   return config;

@@ -6,11 +6,13 @@ import { flushOnExit } from '../process/exit.js';
 import { withEnvHidden } from '../process/env.js';
 import { resolveConfiguration } from '../settings/configuration.js';
 import type { Configuration } from '../settings/configuration.js';
+import { traceAfterCallbacks } from './after-spans.js';
 import { createLogExporter, createSpanExporter } from './exporters.js';
 import { installOutboundPropagation } from './outbound-fetch.js';
 import { createPropagator } from './propagator.js';
 import { createSpanPipeline } from './span-pipeline.js';
 import { registerContextOnly } from './register-context-only.js';
+import { RequestRootProcessor } from './request-root-processor.js';
 import { UserIdSpanProcessor } from './user-span-processor.js';
 import { setFieldAttributeNames } from '../context/fields.js';
 
@@ -23,6 +25,7 @@ const REGISTERED = Symbol.for('next-request-context.registered');
  *   `OTEL_SDK_DISABLED=true`, because request context depends on them);
  * - `@opentelemetry/sdk-node` with OTLP/HTTP span and log exporters and the bounded log pipeline;
  * - `traceparent` on server-side `fetch` to allow-listed origins;
+ * - a span per `after()` callback, under the request's root (`traceAfterCallbacks`);
  * - a bounded flush on SIGTERM/SIGINT.
  *
  * Calling it again is a no-op. Invalid configuration throws a `ConfigurationError` here, at startup.
@@ -45,7 +48,7 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
       serviceName: config.serviceName,
       contextManager: new AsyncLocalStorageContextManager(),
       textMapPropagator: propagator,
-      spanProcessors: [new UserIdSpanProcessor(), spanProcessor],
+      spanProcessors: [new UserIdSpanProcessor(), new RequestRootProcessor(), spanProcessor],
       logRecordProcessors: [logPipeline],
       // NodeSDK would otherwise start an OTLP metrics exporter nobody asked for; metrics follow
       // only an explicit OTEL_METRICS_EXPORTER.
@@ -56,5 +59,6 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
     flushOnExit(() => Promise.allSettled([spanProcessor.forceFlush(), logPipeline.forceFlush()]), config.shutdownTimeoutMillis);
   }
   installOutboundPropagation(config.propagateTraceTo);
+  traceAfterCallbacks();
   return config;
 }

@@ -1,4 +1,6 @@
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
+import { requestState } from './request-state.js';
 
 /** What Next.js passes to `onRequestError` about the failed request (its `errorContext`). */
 export interface RequestErrorContext {
@@ -27,20 +29,31 @@ function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(typeof error === 'string' ? error : 'non-Error value thrown');
 }
 
+/** The request's root span while it is open: the proxy pass waiting for this render pass, else this pass's span. */
+function openRoot(): Span | undefined {
+  const state = requestState(context.active());
+  const root = state?.proxyPass?.span ?? state?.root;
+  return root?.isRecording() ? root : undefined;
+}
+
 /**
- * Marks the active span of the failed request with error status and an exception event (type,
- * message, stack) if it is still open (an ended span ignores both), and returns the fields for its
- * error log line. The status message is the
- * exception's type only: an error message may hold user data and does not belong in a status
- * that is indexed and listed. Never throws: telemetry must not fail the error path.
+ * Marks the request's root span (see `RequestRootProcessor`, which keeps it open until the
+ * request ends) and the active span, when still open, with error status and an exception event
+ * (type, message, stack), and returns the fields for the error log line. The status message is
+ * the exception's type only: an error message may hold user data and does not belong in a status
+ * that is indexed and listed; the exception event carries it. Never throws: telemetry must not
+ * fail the error path.
  */
 export function recordRequestError(error: unknown, request: RequestErrorRequest, context: RequestErrorContext): RequestErrorFields {
   const exception = asError(error);
   const fields = { routeType: context.routeType, routePath: context.routePath, method: request.method, 'exception.type': exception.name };
   try {
-    const span = trace.getActiveSpan();
-    span?.recordException(exception);
-    span?.setStatus({ code: SpanStatusCode.ERROR, message: exception.name });
+    const active = trace.getActiveSpan();
+    for (const span of new Set([openRoot(), active?.isRecording() ? active : undefined])) {
+      span?.recordException(exception);
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: exception.name });
+      span?.setAttribute('error.type', exception.name);
+    }
   } catch {
     // a span that cannot record is not a reason to fail the request's error handling
   }

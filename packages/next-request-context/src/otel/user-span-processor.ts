@@ -3,6 +3,14 @@ import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { fieldAttributeName } from '../context/fields.js';
 import { scopeFields, scopeUserId, USER_ID_KEY } from '../context/scope.js';
 
+/** Sets `user.id` and the app fields' attributes of request context `ctx` on `span` (an open span). */
+export function setUserAttributes(span: Span, ctx: Context): void {
+  const userId = scopeUserId(ctx);
+  if (userId !== undefined) span.setAttribute(USER_ID_KEY, userId);
+  const fields = scopeFields(ctx);
+  for (const name in fields) span.setAttribute(fieldAttributeName(name), fields[name]!);
+}
+
 /**
  * Copies the verified user id from the context's baggage onto every span started in a request as
  * the `user.id` attribute, so traces can be searched by user, and the verified app fields as
@@ -11,10 +19,7 @@ import { scopeFields, scopeUserId, USER_ID_KEY } from '../context/scope.js';
  */
 export class UserIdSpanProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
-    const userId = scopeUserId(parentContext);
-    if (userId !== undefined) span.setAttribute(USER_ID_KEY, userId);
-    const fields = scopeFields(parentContext);
-    for (const name in fields) span.setAttribute(fieldAttributeName(name), fields[name]!);
+    setUserAttributes(span, parentContext);
   }
 
   onEnd(): void {}

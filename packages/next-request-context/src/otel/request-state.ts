@@ -1,0 +1,58 @@
+import { createContextKey } from '@opentelemetry/api';
+import type { Context, TextMapGetter, TextMapPropagator } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/sdk-trace-base';
+
+/**
+ * What the request-root processor learns about one pass of a request through Next.js (the proxy
+ * pass, or the render pass): created when Next.js extracts the inbound headers at the start of the
+ * pass, carried in the OTel context of every span of that pass. One small object per pass.
+ */
+export interface RequestState {
+  /** The Server Action id from the `next-action` header, if the request calls one. */
+  readonly actionId: string | undefined;
+  /** The pass's context as extracted: its verified user and fields, for the root span. */
+  readonly scope: Context;
+  /** The pass's first `BaseServer.handleRequest` span (Next.js's span for the pass). */
+  root?: Span;
+  /** The proxy pass this render pass continues (its span becomes the request's root), if any. */
+  proxyPass?: PendingPass;
+  /** `route` once a Route Handler ran in the pass, `page` once a page rendered. */
+  handler?: 'page' | 'route';
+  /** Whether the proxy ran in this pass. */
+  proxied?: boolean;
+}
+
+/** A proxy pass whose span waits, open, for the render pass it let through. */
+export interface PendingPass {
+  readonly span: Span;
+  /** The span's own `end`, called once the render pass ends. */
+  readonly end: Span['end'];
+  /** When Next.js ended the pass (epoch ms): its end time if no render pass follows. */
+  readonly endedAt: number;
+}
+
+const STATE_KEY = createContextKey('next-request-context.request-state');
+
+/** The request state of `ctx`, `undefined` outside a request pass. */
+export function requestState(ctx: Context): RequestState | undefined {
+  return ctx.getValue(STATE_KEY) as RequestState | undefined;
+}
+
+/**
+ * Starts a request state for each pass: Next.js calls the global propagator's `extract` with the
+ * inbound headers when a pass starts; place it after the trusted user propagator. Reads only the `next-action` header (an id, never
+ * arguments); injects nothing.
+ */
+export class RequestStatePropagator implements TextMapPropagator {
+  extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
+    const header = getter.get(carrier, 'next-action');
+    const state: RequestState = { actionId: (Array.isArray(header) ? header[0] : header) || undefined, scope: ctx };
+    return ctx.setValue(STATE_KEY, state);
+  }
+
+  inject(): void {}
+
+  fields(): string[] {
+    return [];
+  }
+}

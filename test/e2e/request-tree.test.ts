@@ -1,0 +1,177 @@
+/**
+ * A trace reads as the request (issue 9, items 1 to 4), through a real `next build && next start`
+ * of the example in both modes, real HTTP and the real OTLP exporters into the embedded collector:
+ * one root per request named `METHOD /route` that covers every span of the request, with the
+ * current HTTP semantic conventions, `next.entry_point` and `next.runtime`; the proxy a child
+ * span; a Server Action its own span; each `after()` callback its own span; errors in a page,
+ * Route Handler, Server Action or the proxy on the root, with no error message in a status.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ENTRY_POINTS_BY_MODE, actionIdOf, callAction, callEntryPoint } from './client';
+import type { EntryPoint } from './client';
+import { roots, signIn, useStack, waitForTrace } from './harness';
+import type { StoredSpan, StoredTrace } from './harness';
+
+const EXPECTED: Record<EntryPoint, { root: string; entryPoint: string; route: string }> = {
+  nested: { root: 'GET /nested', entryPoint: 'page', route: '/nested' },
+  streaming: { root: 'GET /streaming', entryPoint: 'page', route: '/streaming' },
+  cached: { root: 'GET /cached', entryPoint: 'page', route: '/cached' },
+  route: { root: 'GET /api/whoami', entryPoint: 'route', route: '/api/whoami' },
+  action: { root: 'POST /action', entryPoint: 'action', route: '/action' },
+  edge: { root: 'GET /api/edge/whoami', entryPoint: 'route', route: '/api/edge/whoami' },
+};
+
+const LEGACY_HTTP = ['http.method', 'http.target', 'http.status_code'];
+const INBOUND_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const INBOUND_SPAN = '00f067aa0ba902b7';
+
+const nanos = (value: string) => BigInt(value);
+const appSpans = (trace: StoredTrace) => trace.spans.filter((span) => span.serviceName === 'demo-app');
+const rootOf = (trace: StoredTrace) => roots(trace)[0]!;
+const isComplete = (name: string) => (trace: StoredTrace) => roots(trace).length === 1 && rootOf(trace).name === name && rootOf(trace).attributes['next.entry_point'] !== undefined;
+
+/** The spans of the request itself: everything but `after()` work, which runs once the response is sent. */
+function requestSpans(trace: StoredTrace): StoredSpan[] {
+  const after = new Set(trace.spans.filter((span) => span.name === 'after').map((span) => span.spanId));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const span of trace.spans) if (!after.has(span.spanId) && after.has(span.parentSpanId)) (after.add(span.spanId), (grew = true));
+  }
+  return appSpans(trace).filter((span) => !after.has(span.spanId));
+}
+
+function assertRequestRoot(trace: StoredTrace, expected: { root: string; entryPoint: string; route?: string; status: number; runtime?: string; userId?: string }): StoredSpan {
+  const rootSpans = roots(trace);
+  assert.deepEqual(rootSpans.map((span) => span.name), [expected.root], 'one root, named by method and route');
+  const root = rootSpans[0]!;
+  assert.equal(root.kind, 'server');
+  assert.equal(root.attributes['next.entry_point'], expected.entryPoint);
+  assert.equal(root.attributes['next.runtime'], expected.runtime ?? 'nodejs');
+  assert.equal(root.attributes['http.request.method'], expected.root.split(' ')[0]);
+  assert.equal(root.attributes['url.path'], expected.root.split(' ')[1]);
+  if (expected.route !== undefined) assert.equal(root.attributes['http.route'], expected.route);
+  assert.equal(root.attributes['http.response.status_code'], expected.status);
+  if (expected.userId !== undefined) assert.equal(root.attributes['user.id'], expected.userId);
+  for (const span of appSpans(trace)) for (const legacy of LEGACY_HTTP) assert.equal(span.attributes[legacy], undefined, `${span.name} has no ${legacy}`);
+  for (const span of requestSpans(trace)) {
+    assert.ok(nanos(span.startTimeUnixNano) >= nanos(root.startTimeUnixNano), `${span.name} starts within the root`);
+    assert.ok(nanos(span.endTimeUnixNano) <= nanos(root.endTimeUnixNano), `${span.name} ends within the root`);
+  }
+  return root;
+}
+
+function proxySpan(trace: StoredTrace, root: StoredSpan): StoredSpan {
+  const proxies = trace.spans.filter((span) => span.name === 'proxy');
+  assert.equal(proxies.length, 1, 'one proxy span');
+  assert.equal(proxies[0]!.parentSpanId, root.spanId, 'the proxy is a child of the root');
+  assert.equal(proxies[0]!.attributes['next.entry_point'], 'proxy');
+  return proxies[0]!;
+}
+
+function assertFailedRoot(trace: StoredTrace, root: StoredSpan, type: string, message: string): void {
+  assert.equal(root.status.code, 'error', `the root ${root.name} has error status`);
+  const event = root.events.find((e) => e.name === 'exception');
+  assert.ok(event, 'the root has an exception event');
+  assert.equal(event.attributes['exception.type'], type);
+  assert.equal(event.attributes['exception.message'], message);
+  assert.match(String(event.attributes['exception.stacktrace']), new RegExp(`${type}: ${message}`));
+  for (const span of trace.spans) {
+    assert.ok(!span.status.message.includes(message), `no error message in the status of ${span.name}: ${span.status.message}`);
+    assert.ok(!span.name.includes(message), `no error message in the name of ${span.name}`);
+  }
+}
+
+for (const mode of ['cache-components', 'classic'] as const) describe(`one trace reads as the request (${mode})`, { timeout: 10 * 60_000 }, () => {
+  const stack = useStack({ mode, env: { OTEL_LOG_LEVEL: 'warn' } });
+
+  for (const entry of ENTRY_POINTS_BY_MODE[mode]) {
+    it(`${entry}: one root ${EXPECTED[entry].root} covering the request, the proxy a child, current HTTP attributes`, async () => {
+      const userId = `tree-${entry}`;
+      const cookie = await signIn(stack().baseUrl, userId);
+      const { traceId } = await callEntryPoint(stack().baseUrl, entry, cookie);
+      const expected = EXPECTED[entry];
+      const trace = await waitForTrace(stack().queryUrl, traceId, isComplete(expected.root));
+      const edge = entry === 'edge';
+      const root = assertRequestRoot(trace, { ...expected, route: edge ? undefined : expected.route, status: 200, runtime: edge ? 'edge' : 'nodejs', userId });
+      assert.equal(root.parentSpanId, '');
+      assert.equal(proxySpan(trace, root).attributes['user.id'], userId);
+    });
+  }
+
+  it('an inbound traceparent stays the root\'s parent, inside and outside the proxy matcher', async () => {
+    for (const [path, name, id] of [['/api/whoami', 'GET /api/whoami', '01'], ['/api/public/whoami', 'GET /api/public/whoami', '02']] as const) {
+      const traceId = `${INBOUND_TRACE.slice(0, 30)}${id}`;
+      const response = await fetch(`${stack().baseUrl}${path}`, { headers: { traceparent: `00-${traceId}-${INBOUND_SPAN}-01` } });
+      assert.equal(((await response.json()) as { traceId: string }).traceId, traceId, 'the client\'s trace id is kept');
+      const trace = await waitForTrace(stack().queryUrl, traceId, isComplete(name));
+      const root = assertRequestRoot(trace, { root: name, entryPoint: 'route', route: name.split(' ')[1], status: 200 });
+      assert.equal(root.parentSpanId, INBOUND_SPAN);
+      assert.equal(trace.spans.filter((span) => span.name === 'proxy').length, path === '/api/whoami' ? 1 : 0, 'a proxy span only inside the matcher');
+    }
+  });
+
+  it('a Server Action: its own span named by the action, with the user and the action id, never its arguments or result', async () => {
+    const cookie = await signIn(stack().baseUrl, 'action-span-user');
+    const secret = 'argument-that-must-not-be-traced';
+    const response = await callAction(stack().baseUrl, 'whoAmIAction', JSON.stringify([{ traceId: secret, userId: secret }]), { cookie });
+    const payload = await response.text();
+    const traceId = /"traceId":"([0-9a-f]{32})"/.exec(payload)?.[1];
+    assert.ok(traceId, `an action result: ${payload.slice(0, 200)}`);
+    const trace = await waitForTrace(stack().queryUrl, traceId, (t) => isComplete('POST /action')(t) && t.spans.some((span) => span.name === 'action whoAmIAction'));
+    const root = assertRequestRoot(trace, { root: 'POST /action', entryPoint: 'action', route: '/action', status: 200, userId: 'action-span-user' });
+    const action = trace.spans.find((span) => span.name === 'action whoAmIAction');
+    assert.ok(action, `an action span: ${trace.spans.map((span) => span.name).join(', ')}`);
+    assert.equal(action.parentSpanId, root.spanId);
+    assert.equal(action.attributes['user.id'], 'action-span-user');
+    assert.equal(action.attributes['next.action.id'], actionIdOf(mode, 'whoAmIAction'));
+    const everything = JSON.stringify(trace.spans.map((span) => [span.name, span.attributes, span.events]));
+    assert.ok(!everything.includes(secret), 'no argument in any span');
+    assert.ok(!everything.includes(`"traceId":"${traceId}"`), 'no result in any span');
+  });
+
+  it('after(): the callback runs in its own span under the root, started once the handler returned, with the request\'s user and log line', async () => {
+    const cookie = await signIn(stack().baseUrl, 'after-span-user');
+    const { traceId } = await callEntryPoint(stack().baseUrl, 'route', cookie);
+    const trace = await waitForTrace(stack().queryUrl, traceId, (t) => t.spans.some((span) => span.name === 'after') && t.logs.some((log) => log.body === 'after() callback ran'));
+    const root = rootOf(trace);
+    const after = trace.spans.filter((span) => span.name === 'after');
+    assert.equal(after.length, 1, 'one span for the one callback');
+    assert.equal(after[0]!.parentSpanId, root.spanId, 'a child of the request\'s root');
+    assert.equal(after[0]!.attributes['next.entry_point'], 'after');
+    assert.equal(after[0]!.attributes['user.id'], 'after-span-user');
+    const handler = trace.spans.find((span) => span.attributes['next.span_type'] === 'AppRouteRouteHandlers.runHandler');
+    assert.ok(handler && nanos(after[0]!.startTimeUnixNano) >= nanos(handler.endTimeUnixNano), 'started when the callback ran, after the handler returned');
+    const line = trace.logs.find((log) => log.body === 'after() callback ran')!;
+    assert.equal(line.spanId, after[0]!.spanId, 'the log line belongs to the after span');
+    assert.equal(line.userId, 'after-span-user');
+    assert.equal(line.attributes.after_trace_id, traceId);
+  });
+
+  type Headers = Record<string, string>;
+  const failures: Array<{ what: string; call: (headers: Headers) => Promise<Response>; root: string; entryPoint: string; type: string; message: string; status: number }> = [
+    { what: 'a Route Handler', call: (headers) => fetch(`${stack().baseUrl}/api/boom`, { headers }), root: 'GET /api/boom', entryPoint: 'route', type: 'TypeError', message: 'the demo failed on purpose', status: 500 },
+    { what: 'a page (streamed)', call: (headers) => fetch(`${stack().baseUrl}/fail`, { headers }), root: 'GET /fail', entryPoint: 'page', type: 'RangeError', message: 'the page failed on purpose', status: 200 },
+    { what: 'a Server Action', call: (headers) => callAction(stack().baseUrl, 'failingAction', '[]', headers), root: 'POST /action', entryPoint: 'action', type: 'SyntaxError', message: 'the action failed on purpose', status: 500 },
+    { what: 'the proxy', call: (headers) => fetch(`${stack().baseUrl}/api/proxy-boom`, { headers }), root: 'GET /api/proxy-boom', entryPoint: 'proxy', type: 'EvalError', message: 'the proxy failed on purpose', status: 500 },
+  ];
+  for (const [index, failure] of failures.entries()) {
+    it(`an error in ${failure.what} marks the request's root with error status and an exception event; no message in any status`, async () => {
+      const cookie = await signIn(stack().baseUrl, `failing-${failure.entryPoint}`);
+      // The client's traceparent pins the failing request's trace id.
+      const traceId = `${INBOUND_TRACE.slice(0, 28)}${mode === 'classic' ? 'c' : 'a'}${index}ff`;
+      const response = await failure.call({ cookie, traceparent: `00-${traceId}-${INBOUND_SPAN}-01` });
+      await response.text();
+      const trace = await waitForTrace(stack().queryUrl, traceId, (t) => isComplete(failure.root)(t) && rootOf(t).status.code === 'error');
+      const root = assertRequestRoot(trace, { root: failure.root, entryPoint: failure.entryPoint, status: response.status });
+      assert.equal(response.status, failure.status);
+      assertFailedRoot(trace, root, failure.type, failure.message);
+    });
+  }
+
+  it('prints no "operation on ended span" warning (OTEL_LOG_LEVEL=warn)', () => {
+    const warnings = [...stack().next.stderr, ...stack().next.stdout].filter((line) => /ended span/i.test(line));
+    assert.deepEqual(warnings, []);
+  });
+});
