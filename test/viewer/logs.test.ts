@@ -123,6 +123,24 @@ describe('viewer logs page', () => {
     assert.ok(await page.locator(tid('logs-older')).isHidden());
   });
 
+  test('a few lines make a panel as tall as they are; many fill the window and scroll', async () => {
+    const { page } = await s.open(`/logs?traceId=${IDS.home}`);
+    await waitForCount(page, LINE, 1);
+    const panel = () =>
+      page.locator('.log-scroll').evaluate((el) => ({ height: el.getBoundingClientRect().height, content: el.scrollHeight, bottom: el.getBoundingClientRect().bottom }));
+    const few = await panel();
+    const lineHeight = await page.locator(LINE).evaluate((el) => el.getBoundingClientRect().height);
+    assert.ok(few.height <= lineHeight + 4, `one line, panel ${few.height}px for a ${lineHeight}px line`);
+
+    const base = Date.now() - 3_600_000;
+    const many = Array.from({ length: 120 }, (_, i) => log(base, { at: i * 1000, level: 'info', body: `line ${i}` }));
+    const full = await s.open('/logs', { data: { spans: new Map(), logs: many } });
+    await waitForCount(full.page, LINE, 120);
+    const m = await full.page.locator('.log-scroll').evaluate((el) => ({ height: el.clientHeight, content: el.scrollHeight, bottom: el.getBoundingClientRect().bottom }));
+    assert.ok(m.content > m.height, 'the list scrolls inside its panel');
+    assert.ok(m.bottom <= 900 && m.bottom > 800, `the panel ends near the bottom of the 900 px window (${m.bottom})`);
+  });
+
   test('the trace page links to its logs', async () => {
     const { page } = await s.open(`/trace/${IDS.home}`);
     await page.click('a:has-text("Logs page for this trace")');

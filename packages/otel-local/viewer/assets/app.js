@@ -38,12 +38,21 @@ import * as live from './live.js';
 import * as searchView from './views/search.js';
 import * as traceView from './views/trace.js';
 import * as logsView from './views/logs.js';
+import * as compareView from './views/compare.js';
+import * as graphView from './views/graph.js';
 
 const routes = [
   { name: 'search', view: searchView, match: (p) => (p === '/' || p === '/search' ? {} : null) },
   { name: 'trace', view: traceView, match: (p) => matchTrace(p) },
   { name: 'logs', view: logsView, match: (p) => (p === '/logs' || p === '/logs/' ? {} : null) },
+  { name: 'compare', view: compareView, match: (p) => matchCompare(p) },
+  { name: 'graph', view: graphView, match: (p) => (p === '/graph' || p === '/graph/' ? {} : null) },
 ];
+
+function matchCompare(path) {
+  const m = /^\/compare\/([0-9a-fA-F]{32})\/([0-9a-fA-F]{32})\/?$/.exec(path);
+  return m ? { a: m[1].toLowerCase(), b: m[2].toLowerCase(), key: `${m[1]}/${m[2]}`.toLowerCase() } : null;
+}
 
 function matchTrace(path) {
   const m = /^\/trace\/([^/]+)\/?$/.exec(path);
@@ -95,7 +104,7 @@ function render(scrollTop = false) {
   for (const a of document.querySelectorAll('[data-nav]')) {
     a.setAttribute('aria-current', route && a.dataset.nav === route.name ? 'page' : 'false');
   }
-  const key = route ? `${route.name}:${params.traceId ?? ''}` : 'notfound';
+  const key = route ? `${route.name}:${params.key ?? params.traceId ?? ''}` : 'notfound';
   // Same page, different query (filters, ?span=): let the view update in place, keeping state.
   if (current && current.key === key && current.ctrl.update) {
     current.ctrl.update(url, params);

@@ -41,6 +41,26 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/**
+ * svg('rect', { x: 1, class: 'node', testid: 'n', onclick: fn }, ...children): an SVG element, with
+ * the same rules as h(): text children become Text nodes, `on*` strings and `style` are refused.
+ */
+export function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (typeof value === 'function' && key.startsWith('on')) el.addEventListener(key.slice(2).toLowerCase(), value);
+    else if (key === 'dataset') for (const [k, v] of Object.entries(value)) el.dataset[k] = String(v);
+    else if (key === 'testid') el.setAttribute('data-testid', String(value));
+    else if (key === 'class') el.setAttribute('class', Array.isArray(value) ? value.filter(Boolean).join(' ') : String(value));
+    else if (FORBIDDEN_ATTR.test(key) || /href$/i.test(key)) throw new Error(`dom.svg: refusing attribute ${key}`);
+    else el.setAttribute(key, String(value));
+  }
+  return append(el, children);
+}
+
 /** Append children as nodes; strings become Text nodes. */
 export function append(parent, children) {
   for (const child of children) {

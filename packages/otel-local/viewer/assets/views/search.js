@@ -10,6 +10,7 @@ import { FIELDS, readFilters, toApiParams, filtersToUrl } from './search/filters
 import { buildForm, fillForm, readForm, validate, loadServices, loadOperations } from './search/form.js';
 import { buildResults, renderResults } from './search/results.js';
 import { rememberSearch } from './search/last-search.js';
+import { buildToolbar, updateToolbar } from './search/toolbar.js';
 
 async function load(view) {
   const seq = ++view.loadSeq;
@@ -24,12 +25,28 @@ async function load(view) {
     view.traces = result;
     replace(view.results.message);
     renderResults(view);
+    refreshToolbar(view);
   } catch (err) {
     if (err?.name === 'AbortError' || seq !== view.loadSeq || view.destroyed) return;
     replace(view.results.message, h('div', { class: 'error-box', testid: 'error', role: 'alert' }, `Could not load traces: ${err.message}`));
   } finally {
     if (seq === view.loadSeq) view.page.removeAttribute('aria-busy');
   }
+}
+
+function refreshToolbar(view) {
+  updateToolbar(view.toolbar, view.picked, toApiParams(view.filters), view.traces.length);
+}
+
+/** Picks (or unpicks) a trace for "Compare"; a third pick replaces the older of the two. */
+function pick(view, traceId, on) {
+  view.picked = view.picked.filter((id) => id !== traceId);
+  if (on) view.picked.push(traceId);
+  if (view.picked.length > 2) view.picked.shift();
+  for (const box of view.results.tbody.querySelectorAll('[data-testid="compare-pick"]')) {
+    box.checked = view.picked.includes(box.closest('tr').dataset.traceId);
+  }
+  refreshToolbar(view);
 }
 
 function wireForm(view) {
@@ -44,7 +61,7 @@ function wireForm(view) {
     apply();
   });
   // Discrete controls apply at once; text fields apply on Enter / Search.
-  for (const el of [c.serviceSel, c.errorsBox, c.limitSel]) el.addEventListener('change', apply);
+  for (const el of [c.serviceSel, c.errorsBox, c.staticBox, c.limitSel]) el.addEventListener('change', apply);
   c.lookbackSel.addEventListener('change', () => {
     c.customRange.hidden = c.lookbackSel.value !== 'custom';
     if (c.lookbackSel.value !== 'custom') apply();
@@ -63,6 +80,7 @@ function update(view, nextUrl) {
   fillForm(c, next, view.ctx.quickSearch);
   validate(c, next);
   if (serviceChanged) loadOperations(c, next.service, () => view.destroyed);
+  refreshToolbar(view);
   if (onlyQuick) renderResults(view);
   else {
     view.seen = null; // a new search is not "new traces arriving"
@@ -90,6 +108,7 @@ function createView(url, ctx) {
     traces: [],
     seen: null, // trace ids already shown; null until the first load so nothing flashes as "new"
     fresh: new Set(),
+    picked: [], // up to two trace ids for "Compare", in the order picked
     loadSeq: 0,
     aborter: null,
     destroyed: false,
@@ -102,8 +121,16 @@ export function mount(root, url, _params, ctx) {
   rememberSearch(url.pathname + url.search);
   view.controls = buildForm(() => ctx.navigate('/'));
   view.results = buildResults();
+  view.onPick = (id, on) => pick(view, id, on);
+  view.toolbar = buildToolbar({
+    onCompare: () => view.picked.length === 2 && ctx.navigate(`/compare/${view.picked[0]}/${view.picked[1]}`),
+    onImported: (result) => {
+      if (result.traceIds?.length === 1) ctx.navigate(`/trace/${result.traceIds[0]}`);
+      else load(view);
+    },
+  });
   const { countEl, message, table } = view.results;
-  view.page = h('section', { class: 'page search-page' }, view.controls.form, h('div', { class: 'results-head' }, countEl), message, table);
+  view.page = h('section', { class: 'page search-page' }, view.controls.form, h('div', { class: 'results-head' }, countEl, view.toolbar.el), message, table);
   replace(root, view.page);
   wireForm(view);
 

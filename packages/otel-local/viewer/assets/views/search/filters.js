@@ -13,11 +13,12 @@ export const LOOKBACKS = [
   ['7d', 'Last 7 days'],
   ['custom', 'Custom range'],
 ];
-const LOOKBACK_MS = { '5m': 3e5, '15m': 9e5, '1h': 36e5, '6h': 216e5, '24h': 864e5, '7d': 6048e5 };
+export const LOOKBACK_MS = { '5m': 3e5, '15m': 9e5, '1h': 36e5, '6h': 216e5, '24h': 864e5, '7d': 6048e5 };
 export const LIMITS = ['20', '50', '100', '500'];
 
 // URL parameter names; where the API has the same concept the name matches the API's.
-export const FIELDS = ['service', 'operation', 'userId', 'minDuration', 'maxDuration', 'lookback', 'startMs', 'endMs', 'attr', 'errorsOnly', 'limit', 'q'];
+// showStatic=1 lists static-asset and favicon requests too (hidden by default).
+export const FIELDS = ['service', 'operation', 'userId', 'minDuration', 'maxDuration', 'lookback', 'startMs', 'endMs', 'attr', 'errorsOnly', 'showStatic', 'limit', 'q'];
 
 export function readFilters(url) {
   const p = url.searchParams;
@@ -45,6 +46,7 @@ export function toApiParams(f, now = Date.now()) {
   }
   if (f.attr && f.attr.includes('=')) out.attr = f.attr.trim();
   if (f.errorsOnly === '1') out.errorsOnly = '1';
+  if (f.showStatic !== '1') out.hideStatic = 'true';
   return out;
 }
 
@@ -69,9 +71,9 @@ export function filterProblems(f) {
   return problems;
 }
 
-/** Any filter set, apart from the result limit. */
+/** Any filter set, apart from the result limit and the static-assets switch. */
 export function hasFilters(f) {
-  return FIELDS.some((k) => k !== 'limit' && f[k]);
+  return FIELDS.some((k) => k !== 'limit' && k !== 'showStatic' && f[k]);
 }
 
 /** Epoch ms (text) -> the value of a datetime-local input. */

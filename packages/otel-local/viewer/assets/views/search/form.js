@@ -19,6 +19,7 @@ function buildControls() {
     endInput: h('input', { id: 'f-end', type: 'datetime-local', testid: 'filter-end' }),
     attrInput: h('input', { id: 'f-attr', testid: 'filter-attr', placeholder: 'http.route=/api/cart', autocomplete: 'off', spellcheck: 'false' }),
     errorsBox: h('input', { id: 'f-errors', type: 'checkbox', testid: 'filter-errors' }),
+    staticBox: h('input', { id: 'f-static', type: 'checkbox', testid: 'filter-hide-static', checked: true }),
     limitSel: h('select', { id: 'f-limit', testid: 'filter-limit' }, LIMITS.map((v) => h('option', { value: v }, v))),
     formError: h('p', { class: 'form-error', role: 'alert', hidden: true }),
   };
@@ -41,7 +42,12 @@ export function buildForm(onReset) {
     field('f-lookback', 'Time', c.lookbackSel),
     c.customRange,
     field('f-attr', 'Attribute', c.attrInput, 'wide'),
-    h('div', { class: 'field check' }, c.errorsBox, h('label', { for: 'f-errors' }, 'Errors only')),
+    h(
+      'div',
+      { class: 'field checks' },
+      h('div', { class: 'check' }, c.errorsBox, h('label', { for: 'f-errors' }, 'Errors only')),
+      h('div', { class: 'check', title: 'Hide requests for scripts, styles, images, fonts and the favicon' }, c.staticBox, h('label', { for: 'f-static' }, 'Hide static assets')),
+    ),
     field('f-limit', 'Limit', c.limitSel, 'narrow'),
     formActions('search', 'Search', onReset),
     c.formError,
@@ -67,6 +73,7 @@ export function fillForm(c, filters, quickSearch) {
   c.customRange.hidden = c.lookbackSel.value !== 'custom';
   c.attrInput.value = filters.attr;
   c.errorsBox.checked = filters.errorsOnly === '1';
+  c.staticBox.checked = filters.showStatic !== '1';
   c.limitSel.value = LIMITS.includes(filters.limit) ? filters.limit : '50';
   quickSearch.value = filters.q;
 }
@@ -85,6 +92,7 @@ export function readForm(c, filters) {
     endMs: localMs(c.endInput.value),
     attr: c.attrInput.value.trim(),
     errorsOnly: c.errorsBox.checked ? '1' : '',
+    showStatic: c.staticBox.checked ? '' : '1',
     limit: c.limitSel.value,
     q: filters.q,
   };
