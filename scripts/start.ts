@@ -15,10 +15,20 @@ const appPort = process.env.PORT ?? '3000';
 const secret = process.env.REQUEST_CONTEXT_SECRET ?? randomBytes(32).toString('hex');
 const shared = { REQUEST_CONTEXT_SECRET: secret, OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://127.0.0.1:4318' };
 const services: Service[] = [];
+/** Set once stopping has begun: services exiting after that are expected, not a failure to report. */
+let stopping = false;
 
 async function stopAll(code: number): Promise<never> {
+  stopping = true;
   await Promise.all(services.map((service) => service.stop()));
   process.exit(code);
+}
+
+/** Ctrl-C (the terminal signals every process of the group, so the services are ending too) or SIGTERM. */
+function onSignal(signal: NodeJS.Signals): void {
+  if (stopping) return;
+  console.log(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping the app, the inventory service and the collector…`);
+  void stopAll(0);
 }
 
 async function main(): Promise<void> {
@@ -49,15 +59,17 @@ async function main(): Promise<void> {
 `);
   for (const service of services) {
     service.child.once('exit', (code) => {
+      if (stopping) return;
       console.error(`a service exited (code ${code}); stopping the others`);
       void stopAll(code ?? 1);
     });
   }
 }
 
-process.once('SIGINT', () => void stopAll(0));
-process.once('SIGTERM', () => void stopAll(0));
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
 main().catch((error: unknown) => {
+  if (stopping) return; // a service waited for was stopped by Ctrl-C: not an error
   console.error(error instanceof Error ? error.message : error);
   void stopAll(1);
 });

@@ -3,26 +3,12 @@
  * COLLECTOR_TOKEN as `Authorization: Bearer` to a collector that listens off loopback.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { RunningCollector } from '../../packages/otel-local/src/index';
+import { runCli } from './cli-process';
 import { startTestCollector } from './helpers';
 
-const CLI = fileURLToPath(new URL('../../packages/otel-local/src/cli.ts', import.meta.url));
 const TOKEN = 'cli-test-token-0123456789';
-
-function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, COLLECTOR_URL: '', COLLECTOR_TOKEN: '', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 describe('otel-local and the access token', () => {
   let collector: RunningCollector;

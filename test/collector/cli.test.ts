@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { RunningCollector } from '../../packages/otel-local/src/index';
+import { exitOf, runCli, spawnCli, waitForOutput } from './cli-process';
 import { buildSampleLogs, buildSampleSpans, closedPortUrl, post, startTestCollector } from './helpers';
 
-const CLI = fileURLToPath(new URL('../../packages/otel-local/src/cli.ts', import.meta.url));
 const PACKAGE = fileURLToPath(new URL('../../packages/otel-local/', import.meta.url));
 const ROOT_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
 
@@ -23,35 +22,6 @@ let collector: RunningCollector;
 const spans = buildSampleSpans('cli-shop');
 const root = spans.find((span) => !span.parentSpanContext)!;
 const traceId = root.spanContext().traceId;
-
-function spawnCli(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COLLECTOR_URL: '' } });
-}
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnCli(args);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-/** Resolves with the accumulated output once `pattern` appears on the child's stdout. */
-function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      if (pattern.test(output)) {
-        child.stdout!.off('data', onData);
-        resolve(output);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.on('close', (code) => reject(new Error(`CLI exited (${code}) before printing ${pattern}; output: ${output}`)));
-  });
-}
 
 /**
  * The package as `npm pack` lays it out (package.json, bin, viewer, a fresh tsc build in dist),
@@ -66,10 +36,6 @@ function buildPackageCopy(dir: string): string {
   symlinkSync(join(PACKAGE, 'viewer'), join(dir, 'viewer'));
   symlinkSync(ROOT_MODULES, join(dir, 'node_modules'));
   return dir;
-}
-
-function exitOf(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code))));
 }
 
 before(async () => {
