@@ -6,7 +6,6 @@
  * see the order of events, not the clock.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -21,9 +20,9 @@ import { CollectorStats } from '../../packages/otel-local/src/shared/stats';
 import { TelemetryStore } from '../../packages/otel-local/src/store/index';
 import type { SpanModel } from '../../packages/otel-local/src/otlp/model';
 import { decodeTraceRequestProto } from '../../packages/otel-local/src/otlp/decode-proto';
+import { startChildCollector } from '../fuzz/child-collector';
 import { post, startTestCollector } from './helpers';
 
-const MAIN = fileURLToPath(new URL('../../packages/otel-local/src/main.ts', import.meta.url));
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };
 const NO_LIMITS = { maxAgeHours: 0, maxSpans: 0, maxDbMb: 0 };
 
@@ -130,21 +129,9 @@ describe('durability', () => {
 
   it('SIGKILL during ingest keeps every acknowledged batch', async () => {
     const dbPath = join(tempDir(), 'telemetry.sqlite');
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { ...process.env, COLLECTOR_DB: dbPath, COLLECTOR_OTLP_PORT: '0', COLLECTOR_QUERY_PORT: '0', COLLECTOR_HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
+    const child = await startChildCollector(dbPath);
     try {
-      const otlpUrl = await new Promise<string>((resolve, reject) => {
-        let output = '';
-        child.stdout!.on('data', (chunk: Buffer) => {
-          output += chunk;
-          const match = /OTLP\/HTTP receiver\s+(http:\/\/\S+)/.exec(output);
-          if (match && output.includes('Press Ctrl+C')) resolve(match[1]!);
-        });
-        child.on('exit', () => reject(new Error(`collector exited before starting: ${output}`)));
-      });
+      const { otlpUrl } = child;
       // 4 exporters post 10-span batches until 30 batches are acknowledged, then the collector is killed mid-stream.
       const acknowledged: string[][] = [];
       let sent = 0;
@@ -156,12 +143,12 @@ describe('durability', () => {
           if (response?.status === 200) acknowledged.push(spans.map((span) => span.spanContext().traceId));
           if (acknowledged.length >= 30 && !killed) {
             killed = true;
-            child.kill('SIGKILL');
+            child.kill();
           }
         }
       };
       await Promise.all([exporter(), exporter(), exporter(), exporter()]);
-      assert.equal(await exited, 'SIGKILL');
+      assert.equal(await child.exited, 'SIGKILL');
       const store = new TelemetryStore(dbPath, NO_LIMITS, new CollectorStats());
       try {
         const missing = acknowledged.flat().filter((traceId) => store.queries.traceSpans(traceId).length !== 1);
@@ -171,7 +158,7 @@ describe('durability', () => {
         store.close();
       }
     } finally {
-      child.kill('SIGKILL');
+      child.kill();
     }
   });
 });
