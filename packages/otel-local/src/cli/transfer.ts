@@ -3,19 +3,11 @@
  * files, through the query API's `/api/trace/{id}/otlp`, `/api/export` and `/api/import`.
  */
 import { readFile } from 'node:fs/promises';
+import type { ImportResponse } from '../api/viewer-types.js';
 import type { QueryTarget } from './client.js';
 import { getApiText, postApi } from './client.js';
 import type { TraceFilters } from './filters.js';
 import { summaryParams } from './filters.js';
-
-/** `POST /api/import`: what was stored. */
-export interface ImportResponse {
-  spans: number;
-  logs: number;
-  traceIds: string[];
-  rejectedSpans: number;
-  rejectedLogs: number;
-}
 
 /** A file that cannot be imported (unreadable, not JSON); the message names the file and what was expected. */
 export class ImportFileError extends Error {
@@ -55,7 +47,9 @@ export async function importFile({ url, token }: QueryTarget, file: string, stdi
 export function describeImport(result: ImportResponse, viewerUrl: string): string {
   const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
   const lines = [`Imported ${plural(result.spans, 'span')} and ${plural(result.logs, 'log record')} of ${plural(result.traceIds.length, 'trace')}.`];
-  if (result.rejectedSpans || result.rejectedLogs) lines.push(`Rejected: ${plural(result.rejectedSpans, 'span')}, ${plural(result.rejectedLogs, 'log record')}.`);
+  if (result.rejectedSpans || result.rejectedLogs) {
+    lines.push(`Rejected: ${plural(result.rejectedSpans, 'span')}, ${plural(result.rejectedLogs, 'log record')}:`, ...result.errors.map((error) => `  ${error}`));
+  }
   const base = viewerUrl.replace(/\/$/, '');
   for (const traceId of result.traceIds) lines.push(`  ${base}/trace/${traceId}`);
   return lines.join('\n');
