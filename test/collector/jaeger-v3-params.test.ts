@@ -106,6 +106,25 @@ describe('Jaeger api_v3 parameter names (Jaeger 2.x)', () => {
     assert.equal(traceIds(alpha.body).length, 100);
   });
 
+  it('query.num_traces (the oldest alias of searchDepth) and the depth bounds, by their values', async () => {
+    const count = async (query: string) => traceIds((await api(`/api/v3/traces?${WINDOW}&query.serviceName=alpha&${query}`)).body).length;
+    assert.equal(await count('query.num_traces=7'), 7);
+    assert.equal(await count('query.search_depth=13'), 13);
+    assert.equal(await count('query.searchDepth=1000'), 120, 'the maximum, 1000, is allowed');
+    const over = await api(`/api/v3/traces?${WINDOW}&query.searchDepth=1001`);
+    assert.equal(over.status, 400);
+    assert.equal(over.body.error.message, 'malformed parameter query.searchDepth (actual: "1001"), expected an integer from 1 to 1000');
+    assert.equal((await api(`/api/v3/traces?${WINDOW}&query.num_traces=0`)).status, 400);
+  });
+
+  it("the legacy search returns at most 100 traces by default (Jaeger's defaultQueryLimit), limit up to 1500", async () => {
+    const count = async (query: string) => (await api(`/api/traces?service=alpha${query}`)).body.data.length;
+    assert.equal(await count(''), 100);
+    assert.equal(await count('&limit=120'), 120);
+    assert.equal(await count('&limit=1500'), 120);
+    assert.equal((await api('/api/traces?service=alpha&limit=1501')).status, 400);
+  });
+
   it('accepts 16-digit (64-bit) and base64 trace ids', async () => {
     for (const id of ['0123456789abcdef', SHORT_TRACE, Buffer.from(SHORT_TRACE, 'hex').toString('base64')]) {
       const { status, body } = await api(`/api/v3/traces/${encodeURIComponent(id)}?startTime=2024-05-01T00:00:00Z&rawTraces=true`);

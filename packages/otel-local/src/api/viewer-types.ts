@@ -175,7 +175,8 @@ export interface JaegerEnvelope<T> {
   total: number;
   limit: number;
   offset: number;
-  errors: null;
+  /** Null, or (legacy trace search by `traceID`) one `{"msg": "trace not found", "traceID"}` per id not found. */
+  errors: null | Array<{ code?: number; msg: string; traceID?: string }>;
 }
 
 /** Every error answer of the query API (api_v3 errors add `httpCode`, legacy ones Jaeger's `errors` list). */

@@ -42,10 +42,13 @@ export function parseDuration(name: string, value: string): bigint {
   return total;
 }
 
-/** Parses an RFC 3339 timestamp (with optional fractional seconds up to ns) into nanoseconds since the epoch. */
+/**
+ * Parses an RFC 3339 timestamp (with optional fractional seconds up to ns) into nanoseconds since the epoch.
+ * A space before the offset is read as `+`: Grafana puts times into the query unencoded, so `+02:00` arrives as ` 02:00`.
+ */
 export function parseRfc3339(name: string, value: string): bigint {
-  const match = /^(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/.exec(value);
-  const millis = match ? Date.parse(`${match[1]!.replace(/[t ]/, 'T')}${match[3]!.toUpperCase()}`) : NaN;
+  const match = /^(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+ -]\d{2}:\d{2})$/.exec(value);
+  const millis = match ? Date.parse(`${match[1]!.replace(/[t ]/, 'T')}${match[3]!.toUpperCase().replace(' ', '+')}`) : NaN;
   if (!match || Number.isNaN(millis)) throw malformed(name, value, 'an RFC 3339 time such as 2024-05-01T12:00:00Z');
   const fraction = (match[2] ?? '').padEnd(9, '0');
   return BigInt(millis) * 1_000_000n + BigInt(fraction);

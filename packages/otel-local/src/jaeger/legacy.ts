@@ -20,15 +20,19 @@ export interface JaegerTag {
   value: string | number | boolean;
 }
 
-const DEFAULT_LIMIT = 20;
+/** Jaeger's `defaultQueryLimit` (cmd/jaeger/.../jaegerquery/internal/query_parser.go). */
+const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1_500;
 const NANOS_PER_MICRO = 1_000n;
 const NANOS_PER_MILLI = 1_000_000n;
 const DEFAULT_DEPENDENCY_LOOKBACK_NS = 24n * 3_600_000_000_000n;
 
-/** Wraps results in Jaeger's structured response. */
-function envelope<T>(data: T, total: number): string {
-  const body: JaegerEnvelope<T> = { data, total, limit: 0, offset: 0, errors: null };
+/** Jaeger's message for an unknown trace (spanstore.ErrTraceNotFound). */
+const TRACE_NOT_FOUND = 'trace not found';
+
+/** Wraps results in Jaeger's structured response (`total` is what Jaeger sets: the count for services and operations, else 0). */
+function envelope<T>(data: T, total: number, errors: JaegerEnvelope<T>['errors'] = null): string {
+  const body: JaegerEnvelope<T> = { data, total, limit: 0, offset: 0, errors };
   return JSON.stringify(body);
 }
 
@@ -57,31 +61,34 @@ export function jaegerLegacyRoutes(queries: TelemetryQueries): Route[] {
       const operations = queries.operations(service, kind).map((operation) => ({ name: operation.name, spanKind: SPAN_KIND_NAMES[operation.kind] ?? '' }));
       sendJson(response, 200, envelope(operations, operations.length));
     }, legacyError),
+    // Trace answers carry total 0 and dependency answers too, as Jaeger's handler leaves them unset.
     route(/^\/api\/traces\/([^/]+)\/?$/, ({ params, response }) => {
       const traceId = parseTraceId(params[0]!);
       const spans = queries.traceSpans(traceId);
-      if (spans.length === 0) throw new HttpError(404, 'trace not found');
-      sendJson(response, 200, envelope([toJaegerTrace(queries, traceId, spans)], 1));
+      if (spans.length === 0) throw new HttpError(404, TRACE_NOT_FOUND);
+      sendJson(response, 200, envelope([toJaegerTrace(queries, traceId, spans)], 0));
     }, legacyError),
     route(/^\/api\/traces\/?$/, ({ url, response }) => {
-      const traceIds = searchTraceIds(queries, url);
+      const explicitIds = queryValues(url, 'traceID').map(parseTraceId);
+      const traceIds = explicitIds.length ? [...new Set(explicitIds)] : searchTraceIds(queries, url);
       const traces = traceIds.map((traceId) => toJaegerTrace(queries, traceId, queries.traceSpans(traceId))).filter((trace) => trace.spans.length > 0);
-      sendJson(response, 200, envelope(traces, traces.length));
+      // Like Jaeger: a requested id that was not found is an entry in `errors`, the others are answered.
+      const missing = traceIds.filter((traceId) => !traces.some((trace) => trace.traceID === traceId));
+      const errors = explicitIds.length && missing.length ? missing.map((traceId) => ({ msg: TRACE_NOT_FOUND, traceID: traceId })) : null;
+      sendJson(response, 200, envelope(traces, 0, errors));
     }, legacyError),
     route(/^\/api\/dependencies\/?$/, ({ url, response }) => {
       const endNs = (optionalQuery(url, 'endTs', (name, value) => parseScaledNumber(name, value, NANOS_PER_MILLI, 'milliseconds since the epoch')) ??
         BigInt(Date.now()) * NANOS_PER_MILLI);
       const lookbackNs = optionalQuery(url, 'lookback', (name, value) => parseScaledNumber(name, value, NANOS_PER_MILLI, 'milliseconds')) ?? DEFAULT_DEPENDENCY_LOOKBACK_NS;
       const links = queries.dependencies(endNs > lookbackNs ? endNs - lookbackNs : 0n, endNs);
-      sendJson(response, 200, envelope(links, links.length));
+      sendJson(response, 200, envelope(links, 0));
     }, legacyError),
   ];
 }
 
-/** Applies Jaeger's search parameters; `traceID=` parameters select traces directly. */
+/** Applies Jaeger's search parameters (`traceID=` parameters are handled by the caller). */
 function searchTraceIds(queries: TelemetryQueries, url: URL): string[] {
-  const explicitIds = queryValues(url, 'traceID');
-  if (explicitIds.length) return explicitIds.map(parseTraceId);
   const service = queryValue(url, 'service');
   if (!service) throw new HttpError(400, "parameter 'service' is required");
   const micros = (name: string, value: string) => parseScaledNumber(name, value, NANOS_PER_MICRO, 'microseconds since the epoch');
@@ -142,37 +149,43 @@ function toJaegerSpan(queries: TelemetryQueries, span: SpanRow, processID: strin
   return {
     traceID: span.traceId,
     spanID: span.spanId,
-    flags: span.flags & 0xff,
+    // Omitted when 0, as Jaeger's UI model does (`flags,omitempty`).
+    ...(span.flags & 0xff ? { flags: span.flags & 0xff } : {}),
     operationName: span.name,
     references,
     startTime: nanosToMicros(span.startTimeUnixNano),
     duration: nanosToMicros(span.durationNano),
-    tags: [...(JSON.parse(span.attributesJson) as KeyValue[]).map(toJaegerTag), ...derivedTags(queries, span)],
+    // Jaeger's OTLP translator order: scope tags, the attributes, then the tags derived from span fields.
+    tags: [...scopeTags(queries, span), ...(JSON.parse(span.attributesJson) as KeyValue[]).map(toJaegerTag), ...derivedTags(span)],
     logs: events.map((event) => ({
       timestamp: nanosToMicros(event.timeUnixNano),
-      fields: [{ key: 'event', type: 'string', value: event.name } as JaegerTag, ...event.attributes.map(toJaegerTag)],
+      fields: [...(event.name ? [{ key: 'event', type: 'string', value: event.name } as JaegerTag] : []), ...event.attributes.map(toJaegerTag)],
     })),
     processID,
     warnings: null,
   };
 }
 
-/** Tags Jaeger derives from OTLP span fields (as its OTLP translator does). */
-function derivedTags(queries: TelemetryQueries, span: SpanRow): JaegerTag[] {
+/** The instrumentation scope as tags (first in Jaeger's OTLP translator). */
+function scopeTags(queries: TelemetryQueries, span: SpanRow): JaegerTag[] {
   const tags: JaegerTag[] = [];
   const scope = queries.scope(span.scopeId);
   if (scope.name) tags.push({ key: 'otel.scope.name', type: 'string', value: scope.name });
   if (scope.version) tags.push({ key: 'otel.scope.version', type: 'string', value: scope.version });
+  return tags;
+}
+
+/** Tags Jaeger derives from OTLP span fields (as its OTLP translator does, in its order). */
+function derivedTags(span: SpanRow): JaegerTag[] {
+  const tags: JaegerTag[] = [];
   const kind = SPAN_KIND_NAMES[span.kind];
   // Like Jaeger's OTLP translator: every kind but UNSPECIFIED, INTERNAL included.
   if (kind && kind !== 'unspecified') tags.push({ key: 'span.kind', type: 'string', value: kind });
   if (span.statusCode !== 0) {
     tags.push({ key: 'otel.status_code', type: 'string', value: (STATUS_CODE_NAMES[span.statusCode] ?? 'unset').toUpperCase() });
   }
-  if (span.statusCode === STATUS_CODE_ERROR) {
-    tags.push({ key: 'error', type: 'bool', value: true });
-    if (span.statusMessage) tags.push({ key: 'otel.status_description', type: 'string', value: span.statusMessage });
-  }
+  if (span.statusCode === STATUS_CODE_ERROR) tags.push({ key: 'error', type: 'bool', value: true });
+  if (span.statusMessage) tags.push({ key: 'otel.status_description', type: 'string', value: span.statusMessage });
   if (span.traceState) tags.push({ key: 'w3c.tracestate', type: 'string', value: span.traceState });
   return tags;
 }

@@ -1,6 +1,7 @@
 /**
  * Jaeger api_v3 over HTTP (the grpc-gateway JSON of Jaeger v2's QueryService): services,
- * operations, trace by id and trace search, traces as OTLP JSON inside `{"result": ...}`.
+ * operations, trace by id, trace search (traces as OTLP JSON inside `{"result": ...}`) and trace
+ * summaries.
  * Parameter names follow Jaeger 2.x (camelCase, snake_case as deprecated aliases); unknown
  * parameters are a 400. Remaining differences from Jaeger are listed in API.md.
  */
@@ -10,8 +11,10 @@ import { HttpError, parseTraceId, sendJson } from '../http/respond.js';
 import { optionalQuery, queryValue, queryValues, route } from '../http/router.js';
 import type { Route } from '../http/router.js';
 import { SPAN_KIND_NAMES } from '../otlp/model.js';
-import type { TelemetryQueries } from '../store/query.js';
+import type { SpanSearch, TelemetryQueries } from '../store/query.js';
 import { renderResourceSpans } from '../encode/spans-json.js';
+import { summarizeTrace } from './v3-summaries.js';
+import type { V3TraceSummariesResponse } from './v3-summaries.js';
 
 /** Jaeger's default `query.searchDepth` (cmd/jaeger/.../apiv3/query_parser.go). */
 const DEFAULT_SEARCH_DEPTH = 100;
@@ -138,32 +141,47 @@ export function jaegerV3Routes(queries: TelemetryQueries): Route[] {
     route(
       /^\/api\/v3\/traces\/?$/,
       ({ url, response }) => {
-        rejectUnknown(url, Object.values(P).filter((names) => names[0].startsWith('query.')));
-        const startMinNs = parsed(url, P.startMin, parseRfc3339);
-        const startMaxNs = parsed(url, P.startMax, parseRfc3339);
-        if (startMinNs === undefined || startMaxNs === undefined) {
-          const missing = [startMinNs === undefined ? P.startMin[0] : '', startMaxNs === undefined ? P.startMax[0] : ''].filter(Boolean).join(' and ');
-          throw new HttpError(400, `${P.startMin[0]} and ${P.startMax[0]} are required (actual: ${missing} missing), expected both as RFC 3339 times`);
-        }
-        if (startMinNs >= startMaxNs) {
-          throw new HttpError(400, `${P.startMin[0]} must be before ${P.startMax[0]} (actual: ${param(url, P.startMin).value} >= ${param(url, P.startMax).value}), expected an earlier minimum`);
-        }
-        parsed(url, P.rawTraces, parseBool);
-        const traceIds = queries.findTraceIds({
-          service: param(url, P.service).value,
-          operation: param(url, P.operation).value,
-          startMinNs,
-          startMaxNs,
-          durationMinNs: parsed(url, P.durationMin, parseDuration),
-          durationMaxNs: parsed(url, P.durationMax, parseDuration),
-          attributes: parseAttributeFilters('query.attributes', queryValues(url, 'query.attributes')),
-          limit: parsed(url, P.depth, (name, value) => parseInteger(name, value, 1, MAX_SEARCH_DEPTH)) ?? DEFAULT_SEARCH_DEPTH,
-        });
+        const traceIds = queries.findTraceIds(traceSearchOf(url));
         if (traceIds.length === 0) throw new HttpError(404, NO_TRACES);
         const resourceSpans = traceIds.flatMap((traceId) => renderResourceSpans(queries, queries.traceSpans(traceId)));
         sendJson(response, 200, `{"result":{"resourceSpans":[${resourceSpans.join(',')}]}}`);
       },
       v3Error,
     ),
+    route(
+      /^\/api\/v3\/trace-summaries\/?$/,
+      ({ url, response }) => {
+        // Same parameters and matching as the search; an empty result is an empty list here (Jaeger's handler).
+        const traceIds = queries.findTraceIds(traceSearchOf(url));
+        const body: V3TraceSummariesResponse = { summaries: traceIds.map((traceId) => summarizeTrace(traceId, queries.traceSpans(traceId))) };
+        sendJson(response, 200, body);
+      },
+      v3Error,
+    ),
   ];
+}
+
+/** The span search of `/api/v3/traces` and `/api/v3/trace-summaries` (Jaeger's parseFindTracesQuery). */
+function traceSearchOf(url: URL): SpanSearch {
+  rejectUnknown(url, Object.values(P).filter((names) => names[0].startsWith('query.')));
+  const startMinNs = parsed(url, P.startMin, parseRfc3339);
+  const startMaxNs = parsed(url, P.startMax, parseRfc3339);
+  if (startMinNs === undefined || startMaxNs === undefined) {
+    const missing = [startMinNs === undefined ? P.startMin[0] : '', startMaxNs === undefined ? P.startMax[0] : ''].filter(Boolean).join(' and ');
+    throw new HttpError(400, `${P.startMin[0]} and ${P.startMax[0]} are required (actual: ${missing} missing), expected both as RFC 3339 times`);
+  }
+  if (startMinNs >= startMaxNs) {
+    throw new HttpError(400, `${P.startMin[0]} must be before ${P.startMax[0]} (actual: ${param(url, P.startMin).value} >= ${param(url, P.startMax).value}), expected an earlier minimum`);
+  }
+  parsed(url, P.rawTraces, parseBool);
+  return {
+    service: param(url, P.service).value,
+    operation: param(url, P.operation).value,
+    startMinNs,
+    startMaxNs,
+    durationMinNs: parsed(url, P.durationMin, parseDuration),
+    durationMaxNs: parsed(url, P.durationMax, parseDuration),
+    attributes: parseAttributeFilters('query.attributes', queryValues(url, 'query.attributes')),
+    limit: parsed(url, P.depth, (name, value) => parseInteger(name, value, 1, MAX_SEARCH_DEPTH)) ?? DEFAULT_SEARCH_DEPTH,
+  };
 }
