@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { tid } from './browser';
 import { suite, waitForCount } from './helpers';
-import { IDS, XSS } from './fixtures';
+import { IDS, XSS, span } from './fixtures';
 import { VIEWER_DIR } from './browser';
 
 async function assertInert(page: Page) {
@@ -37,7 +37,7 @@ describe('viewer renders telemetry as text', () => {
     assert.equal(await page.textContent(`${tid('log-line')} .log-body`), XSS);
     assert.match((await page.textContent(tid('trace-title')))!, /<img src=x onerror="window.__xss=1">/);
     assert.match((await page.textContent(tid('span-attributes')))!, /<script>window.__xss=2<\/script>/);
-    assert.equal(await page.title(), `Trace ${IDS.xss.slice(0, 8)} · otel local`);
+    assert.equal(await page.title(), `${XSS} · otel local`);
     // Find highlights with <mark> elements built from text, never by re-parsing the name.
     await page.fill(tid('trace-find'), 'onerror');
     await page.waitForSelector(`${tid('log-line')} mark`);
@@ -48,6 +48,31 @@ describe('viewer renders telemetry as text', () => {
     await assertInert(page);
     assert.deepEqual(v.problems, []);
     assert.deepEqual(v.foreignRequests, []);
+  });
+
+  test('flamegraph, statistics, compare and service graph show hostile names literally', async () => {
+    const { page, api, v } = await s.open(`/trace/${IDS.xss}?view=flame`);
+    await waitForCount(page, tid('flame-frame'), 2);
+    assert.equal(await page.textContent(`${tid('flame-frame', `[data-span-id="${IDS.spans.xssRoot}"]`)} .op`), XSS);
+    await page.click(tid('mode-stats'));
+    await waitForCount(page, tid('stats-row'), 2);
+    assert.deepEqual((await page.locator(`${tid('stats-row')} .op`).allTextContents()).sort(), [XSS, 'child <b>bold?</b>'].sort());
+    await page.goto(`/compare/${IDS.xss}/${IDS.checkout}`);
+    await waitForCount(page, tid('compare-row'), 7);
+    assert.equal(await page.textContent(`${tid('compare-a')} a`), XSS);
+    await assertInert(page);
+    // A hostile service name in the SVG graph stays text too.
+    const evil = '<svg onload=__xss=3>';
+    await api.addSpans('e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1', [
+      span(Date.now() - 1000, { id: 'e100000000000001', name: 'GET /x', service: 'web', start: 0, end: 5, kind: 'server' }),
+      span(Date.now() - 1000, { id: 'e100000000000002', parent: 'e100000000000001', name: 'evil', service: evil, start: 1, end: 4 }),
+    ]);
+    await page.goto('/graph');
+    await page.waitForSelector(tid('graph-node', `[data-service="${evil}"]`));
+    assert.equal(await page.locator(tid('graph-node')).filter({ hasText: evil }).locator('.gname').textContent(), evil);
+    await assertInert(page);
+    assert.equal(await page.locator('#view svg svg').count(), 0);
+    assert.deepEqual(v.problems, []);
   });
 
   test('logs page shows a hostile log message literally', async () => {

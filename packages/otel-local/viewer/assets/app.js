@@ -4,16 +4,22 @@
 //
 //   shell      search-input (top bar; a pasted 32-hex trace id opens that trace, other text
 //              filters the trace list), nav-traces, nav-logs, live-indicator [data-state=
-//              connecting|live|polling|paused; click to pause/resume], view (current page root,
-//              [data-view=search|trace|logs|notfound])
+//              connecting|live|polling|paused; click to pause/resume], nav-graph, view (current page root,
+//              [data-view=search|trace|logs|compare|graph|notfound])
 //   search     search-form, filter-service, filter-operation, filter-user, filter-min-duration,
 //              filter-max-duration, filter-lookback, filter-start, filter-end, filter-attr,
-//              filter-errors, filter-limit, search-submit, search-reset, results-count,
+//              filter-errors, filter-hide-static, filter-limit, search-submit, search-reset, results-count,
 //              trace-results, trace-row [data-trace-id, data-fresh when it arrived live],
-//              trace-link, empty-state, error
+//              trace-link, entry-badge [data-entry], row-errors, compare-pick, compare-button,
+//              search-export, import-file, import-message, empty-state, error
 //   trace      trace-title, trace-summary, trace-missing (404: not received yet, page waits for it),
 //              spans-pending (logs arrived, spans not yet), error, trace-find, trace-find-count,
-//              trace-find-only, toggle-logs, expand-all, collapse-all, waterfall,
+//              trace-find-only, toggle-logs, expand-all, collapse-all, waterfall, trace-download,
+//              trace-entry-points, mode-waterfall|mode-flame|mode-stats [aria-pressed],
+//              toggle-critical, critical-total, critical-segment (on a span row's bar),
+//              flamegraph, flame-frame [data-span-id, data-depth, aria-pressed], trace-stats,
+//              stats-table, stats-row [data-service, data-name, data-span-id], stats-sort-<column>,
+//              span-exception, exception-stack,
 //              span-row [data-span-id, data-depth, aria-selected, aria-expanded],
 //              span-toggle, span-log-count, log-tick, log-line [data-span-id, data-log-id,
 //              data-level, data-selected], loose-logs (group of logs with no received span),
@@ -23,13 +29,19 @@
 //              log-line [data-log-id, data-trace-id, data-span-id, data-level],
 //              log-trace-link (href /trace/{id}?span={spanId}), trace-pending (trace not
 //              received yet), log-attrs, logs-older, logs-count, empty-state, error
+//   compare    compare-title, compare-a, compare-b, compare-summary, compare-counts,
+//              compare-changed-only, compare-swap, compare-table, compare-row [data-status=
+//              added|missing|slower|faster|same, data-path], error
+//   graph      graph-form, graph-range, graph-count, service-graph (svg), graph-node
+//              [data-service], graph-edge [data-parent, data-child], graph-edges, graph-edge-row,
+//              empty-state, error
 //
 // Classes the tests also rely on: .op (span name text), .log-body (log message text),
 // .hit / .dim (find matches / non-matches), .of-selected (logs of the selected span),
 // .fresh (arrived by live update), .span-name (name in span-details).
 //
-// Routes: /  (search; filters in the query string)   /trace/{traceId}[?span={spanId}]
-//         /logs[?traceId=&spanId=&userId=&level=&q=]
+// Routes: /  (search; filters in the query string)   /trace/{traceId}[?span={spanId}&view=flame|stats]
+//         /logs[?traceId=&spanId=&userId=&level=&q=]   /compare/{traceA}/{traceB}   /graph[?lookback=1h]
 // Navigation uses history.pushState; filter changes push, span selection replaces.
 
 import { h, replace } from './dom.js';

@@ -5,7 +5,7 @@
 
 export const NODE_W = 190;
 export const NODE_H = 54;
-const COL_GAP = 150;
+const COL_GAP = 200;
 const ROW_GAP = 40;
 const PAD = 24;
 
@@ -31,7 +31,7 @@ function levels(nodes, edges) {
 /**
  * @param nodes [{ service, ... }]  @param edges [{ parent, child, ... }]
  * @returns {{ nodes: object[], edges: object[], width: number, height: number }} nodes gain x, y,
- * column; edges gain path (SVG path data), labelX, labelY, back (true for a call to an earlier column).
+ * column; edges gain path (SVG path data), labelX, labelY, anchor (text-anchor), back (true for a call to an earlier column).
  */
 export function layoutGraph(nodes, edges) {
   const level = levels(nodes, edges);
@@ -71,7 +71,9 @@ export function layoutGraph(nodes, edges) {
         const x2 = b.x;
         const y2 = b.y + NODE_H / 2;
         const mx = (x1 + x2) / 2;
-        return { ...e, back: false, path: `M ${x1} ${y1} C ${mx} ${y1}, ${mx} ${y2}, ${x2} ${y2}`, labelX: mx, labelY: (y1 + y2) / 2 - 6 };
+        // The label ends just before the arrow, above the curve's last (level) stretch, so the labels
+        // of calls leaving one service towards several do not overlap.
+        return { ...e, back: false, path: `M ${x1} ${y1} C ${mx} ${y1}, ${mx} ${y2}, ${x2} ${y2}`, labelX: x2 - 12, labelY: y2 - 7, anchor: 'end' };
       }
       // Back (or same-column) call: leave from the caller's bottom, arrive at the callee's bottom.
       const x1 = a.x + NODE_W / 2;
@@ -79,7 +81,7 @@ export function layoutGraph(nodes, edges) {
       const x2 = b.x + NODE_W / 2 + 12;
       const y2 = b.y + NODE_H;
       const low = Math.max(y1, y2) + 36;
-      return { ...e, back: true, path: `M ${x1} ${y1} C ${x1} ${low}, ${x2} ${low}, ${x2} ${y2}`, labelX: (x1 + x2) / 2, labelY: low - 4 };
+      return { ...e, back: true, path: `M ${x1} ${y1} C ${x1} ${low}, ${x2} ${low}, ${x2} ${y2}`, labelX: (x1 + x2) / 2, labelY: low - 4, anchor: 'middle' };
     });
   const width = PAD * 2 + Math.max(1, columns.length) * NODE_W + Math.max(0, columns.length - 1) * COL_GAP;
   return { nodes: laidNodes, edges: laidEdges, width, height };

@@ -39,7 +39,7 @@ function activate(el, go) {
 }
 
 function nodeEl(view, n) {
-  const sub = `${plural(n.spanCount, 'span')}${n.errorCount ? ` · ${n.errorCount} errors` : ''}`;
+  const sub = `${plural(n.spanCount, 'span')}${n.errorCount ? ` · ${plural(n.errorCount, 'error')}` : ''}`;
   return activate(
     svg(
       'g',
@@ -62,7 +62,7 @@ function edgeEl(view, e) {
       svg('title', null, `${e.parent} → ${e.child}\n${label}`),
       svg('path', { d: e.path, class: 'gline', 'marker-end': `url(#${e.errorCount ? 'arrow-err' : 'arrow'})`, 'stroke-width': String(Math.min(6, 1.5 + Math.log10(e.callCount + 1) * 1.5)) }),
       svg('path', { d: e.path, class: 'ghit' }), // a wide transparent twin, easier to hit
-      svg('text', { x: e.labelX, y: e.labelY, class: 'glabel', 'text-anchor': 'middle' }, `${e.callCount} · ${errorRate(e)}% · p95 ${formatDuration(e.p95DurationNano)}`),
+      svg('text', { x: e.labelX, y: e.labelY, class: 'glabel', 'text-anchor': e.anchor }, `${plural(e.callCount, 'call')} · ${errorRate(e)}% err · p95 ${formatDuration(e.p95DurationNano)}`),
     ),
     () => view.ctx.navigate(callSearchHref(view.range, e.parent, e.child)),
   );

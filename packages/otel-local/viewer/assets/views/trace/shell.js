@@ -79,7 +79,7 @@ export function buildShell(traceId, handlers) {
     { class: 'crumbs' },
     h('a', { href: lastSearchHref() }, '← Traces'),
     h('a', { href: `/logs?traceId=${traceId}` }, 'Logs page for this trace'),
-    h('a', { href: traceExportHref(traceId), download: `trace-${traceId}.json`, testid: 'trace-download', title: 'Spans and log lines as OTLP JSON, for otel-local import or any OTLP tool' }, 'Download OTLP JSON'),
+    h('a', { href: traceExportHref(traceId), download: true, testid: 'trace-download', title: 'Spans and log lines as OTLP JSON, for otel-local import or any OTLP tool' }, 'Download OTLP JSON'),
   );
   const badges = h('span', { class: 'entry-badges', testid: 'trace-entry-points' });
   const page = h('section', { class: 'page trace-page' }, h('header', { class: 'trace-head' }, crumbs, h('div', { class: 'title-line' }, title, badges), summary), status, tools.tools, body);
