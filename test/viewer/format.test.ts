@@ -59,7 +59,8 @@ describe('viewer format.js', async () => {
     // A service keeps its hue: a fixed hash of its name into the palette (never red, the error colour).
     const names = ['web', 'api', 'mailer', 'worker', 'inventory', 'checkout', 'db', 'auth'];
     const hues = names.map((name) => f.serviceHue(name));
-    assert.deepEqual(hues, names.map((name) => f.serviceHue(String(name))), 'same name, same hue');
+    // Pinned: the hash (FNV-1a) must not change between versions, or every service changes colour.
+    assert.deepEqual(hues, [188, 245, 145, 245, 295, 28, 145, 295]);
     for (const hue of hues) assert.ok([217, 28, 268, 145, 325, 188, 45, 245, 75, 295].includes(hue), String(hue));
     assert.ok(new Set(hues).size >= 4, `different services get different hues: ${hues.join(', ')}`);
   });
@@ -102,5 +103,66 @@ describe('viewer trace-model.js', async () => {
     assert.equal(m.entries.length, 10_000);
     assert.equal(m.entries[9_999].depth, 9_999);
     assert.equal(m.entries[0].end, 9_999);
+  });
+});
+
+describe('viewer trace-stats.js, compare-model.js, graph-layout.js', async () => {
+  const stats = await load('trace-stats.js');
+  const { buildModel, traceDisplayName } = await load('trace-model.js');
+  const { compareTraces } = await load('compare-model.js');
+  const { layoutGraph } = await load('graph-layout.js');
+  const T0 = 1_700_000_000_000_000_000n;
+  const sp = (spanId: string, parentSpanId: string, start: number, end: number, name = spanId, serviceName = 's') => ({
+    spanId,
+    parentSpanId,
+    name,
+    serviceName,
+    startTimeUnixNano: String(T0 + BigInt(start)),
+    endTimeUnixNano: String(T0 + BigInt(end)),
+    status: { code: 'unset' },
+  });
+
+  test('self time: the span minus the union of its children, clipped to the span', () => {
+    // Children overlap (10-40 and 30-50) and one runs past the parent's end (90-130).
+    assert.equal(stats.uncovered(0n, 100n, [[10n, 40n], [30n, 50n], [90n, 130n]]), 100n - 40n - 10n);
+    assert.equal(stats.uncovered(0n, 100n, []), 100n);
+    assert.equal(stats.uncovered(0n, 100n, [[200n, 300n]]), 100n);
+    const spans = new Map([sp('r', '', 0, 100), sp('a', 'r', 10, 40, 'q'), sp('b', 'r', 30, 50, 'q'), sp('c', 'a', 10, 40)].map((x) => [x.spanId, x]));
+    assert.deepEqual(Object.fromEntries(stats.selfTimes(spans)), { r: 60n, a: 0n, b: 20n, c: 30n });
+    const rows = stats.operationStats(spans);
+    const q = rows.find((r: { name: string }) => r.name === 'q');
+    assert.deepEqual([q.count, q.totalNs, q.selfNs, q.minNs, q.p50Ns, q.maxNs], [2, 50n, 20n, 20n, 20n, 30n]);
+    assert.deepEqual(rows.map((r: { name: string }) => r.name), ['r', 'c', 'q']); // most self time first
+  });
+
+  test('a root named after the HTTP method alone is titled with its route, as the list does', () => {
+    assert.equal(traceDisplayName({ name: 'GET', attributes: { 'http.route': '/a/[id]', 'url.path': '/a/1' } }), 'GET /a/[id]');
+    assert.equal(traceDisplayName({ name: 'POST', attributes: { 'url.path': '/x?y=1' } }), 'POST /x');
+    assert.equal(traceDisplayName({ name: 'GET', attributes: {} }), 'GET');
+    assert.equal(traceDisplayName({ name: 'GET /nested', attributes: { 'http.route': '/other' } }), 'GET /nested');
+  });
+
+  test('compare matches spans by path of names, repeated names in start order', () => {
+    const a = buildModel({ spans: [sp('r', '', 0, 100, 'GET'), sp('q1', 'r', 10, 20, 'q'), sp('q2', 'r', 30, 60, 'q'), sp('x', 'r', 70, 80, 'only-a')], logs: [] });
+    const b = buildModel({ spans: [sp('R', '', 0, 90, 'GET'), sp('Q1', 'R', 5, 25, 'q'), sp('Y', 'Q1', 6, 9, 'only-b')], logs: [] });
+    const out = compareTraces(a, b);
+    assert.deepEqual(
+      out.rows.map((r: { path: string[]; status: string; diff: bigint | null }) => `${r.path.join('/')} ${r.status} ${r.diff}`),
+      ['GET faster -10', 'GET/q slower 10', 'GET/q/only-b added null', 'GET/q missing null', 'GET/only-a missing null'],
+    );
+    assert.deepEqual(out.counts, { added: 1, missing: 2, slower: 1, faster: 1, same: 0 });
+  });
+
+  test('graph layout: callers left of callees, a cycle still terminates, a call back loops under', () => {
+    const nodes = ['web', 'api', 'db'].map((service) => ({ service }));
+    const edges = [
+      { parent: 'web', child: 'api' },
+      { parent: 'api', child: 'db' },
+      { parent: 'db', child: 'api' }, // cycle
+    ];
+    const g = layoutGraph(nodes, edges);
+    const col = Object.fromEntries(g.nodes.map((n: { service: string; column: number }) => [n.service, n.column]));
+    assert.ok(col.web < col.api && col.api < col.db, JSON.stringify(col));
+    assert.deepEqual(g.edges.map((e: { back: boolean }) => e.back), [false, false, true]);
   });
 });
