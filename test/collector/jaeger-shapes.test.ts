@@ -108,7 +108,8 @@ describe('legacy API against Jaeger\'s UI model', () => {
       { key: 'blob', value: { bytesValue: 'AAAwOQ==' } },
       { key: 'ok', value: { boolValue: true } },
     ];
-    const traceId = '0000000000000000000000000000000a';
+    // A 64-bit id (high half zero), which Jaeger writes as 16 hex digits, as in the fixture.
+    const traceId = '00000000000000000000000000000001';
     const span = (spanId: string, extra: object) => ({ traceId, spanId, name: 'op', kind: 2, startTimeUnixNano: '1485467191639875000', endTimeUnixNano: '1485467191639880000', ...extra });
     const request = {
       resourceSpans: [
@@ -126,8 +127,12 @@ describe('legacy API against Jaeger\'s UI model', () => {
       ],
     };
     await withTraces(request, async (collector) => {
-      const ours = (await getJson(`${collector.queryUrl}/api/traces/${traceId}`)).body.data[0];
+      const ours = (await getJson(`${collector.queryUrl}/api/traces/${jaeger.traceID}`)).body.data[0];
       assert.deepEqual(keys(ours), keys(jaeger));
+      assert.equal(ours.traceID, jaeger.traceID);
+      assert.deepEqual(ours.spans.map((oursSpan: any) => oursSpan.traceID), [jaeger.traceID, jaeger.traceID]);
+      assert.deepEqual(ours.spans[1].references.map((reference: any) => reference.traceID), [jaeger.traceID, jaeger.traceID]);
+      assert.deepEqual((await getJson(`${collector.queryUrl}/api/traces?traceID=${jaeger.traceID}&traceID=2`)).body.errors, [{ msg: 'trace not found', traceID: '0000000000000002' }]);
       const spanKeys = keys(jaeger.spans[0]);
       for (const oursSpan of ours.spans) {
         // `flags` is omitempty in Jaeger's model (absent from the fixture, whose spans have none).

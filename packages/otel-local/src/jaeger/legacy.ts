@@ -5,13 +5,14 @@
  */
 import type { JaegerEnvelope } from '../api/viewer-types.js';
 import { parseAttributeFilters, parseDuration, parseInteger, parseScaledNumber } from '../http/params.js';
-import { HttpError, parseTraceId, sendJson } from '../http/respond.js';
+import { HttpError, sendJson } from '../http/respond.js';
 import { optionalQuery, queryValue, queryValues, route } from '../http/router.js';
 import type { Route } from '../http/router.js';
 import type { AnyValue, KeyValue, SpanEventModel, SpanLinkModel } from '../otlp/model.js';
 import { SPAN_KIND_NAMES, STATUS_CODE_ERROR, STATUS_CODE_NAMES } from '../otlp/model.js';
 import { toPlainValue } from '../otlp/values.js';
 import type { SpanRow, TelemetryQueries } from '../store/query.js';
+import { jaegerTraceIdText, parseJaegerTraceId } from './trace-id.js';
 
 /** A Jaeger tag / log field. */
 export interface JaegerTag {
@@ -63,17 +64,18 @@ export function jaegerLegacyRoutes(queries: TelemetryQueries): Route[] {
     }, legacyError),
     // Trace answers carry total 0 and dependency answers too, as Jaeger's handler leaves them unset.
     route(/^\/api\/traces\/([^/]+)\/?$/, ({ params, response }) => {
-      const traceId = parseTraceId(params[0]!);
+      const traceId = parseJaegerTraceId(params[0]!, 'traceID');
       const spans = queries.traceSpans(traceId);
       if (spans.length === 0) throw new HttpError(404, TRACE_NOT_FOUND);
       sendJson(response, 200, envelope([toJaegerTrace(queries, traceId, spans)], 0));
     }, legacyError),
     route(/^\/api\/traces\/?$/, ({ url, response }) => {
-      const explicitIds = queryValues(url, 'traceID').map(parseTraceId);
+      const explicitIds = queryValues(url, 'traceID').map((id) => parseJaegerTraceId(id, 'traceID'));
       const traceIds = explicitIds.length ? [...new Set(explicitIds)] : searchTraceIds(queries, url);
       const traces = traceIds.map((traceId) => toJaegerTrace(queries, traceId, queries.traceSpans(traceId))).filter((trace) => trace.spans.length > 0);
       // Like Jaeger: a requested id that was not found is an entry in `errors`, the others are answered.
-      const missing = traceIds.filter((traceId) => !traces.some((trace) => trace.traceID === traceId));
+      const found = new Set(traces.map((trace) => trace.traceID));
+      const missing = traceIds.map(jaegerTraceIdText).filter((traceId) => !found.has(traceId));
       const errors = explicitIds.length && missing.length ? missing.map((traceId) => ({ msg: TRACE_NOT_FOUND, traceID: traceId })) : null;
       sendJson(response, 200, envelope(traces, 0, errors));
     }, legacyError),
@@ -137,17 +139,18 @@ export function toJaegerTrace(queries: TelemetryQueries, traceId: string, spans:
     }
     return toJaegerSpan(queries, span, processId);
   });
-  return { traceID: traceId, spans: jaegerSpans, processes, warnings: null };
+  return { traceID: jaegerTraceIdText(traceId), spans: jaegerSpans, processes, warnings: null };
 }
 
 function toJaegerSpan(queries: TelemetryQueries, span: SpanRow, processID: string) {
   const references: Array<{ refType: 'CHILD_OF' | 'FOLLOWS_FROM'; traceID: string; spanID: string }> = [];
-  if (span.parentSpanId) references.push({ refType: 'CHILD_OF', traceID: span.traceId, spanID: span.parentSpanId });
+  const traceID = jaegerTraceIdText(span.traceId);
+  if (span.parentSpanId) references.push({ refType: 'CHILD_OF', traceID, spanID: span.parentSpanId });
   const links = span.linksJson ? (JSON.parse(span.linksJson) as SpanLinkModel[]) : [];
-  for (const link of links) references.push({ refType: 'FOLLOWS_FROM', traceID: link.traceId, spanID: link.spanId });
+  for (const link of links) references.push({ refType: 'FOLLOWS_FROM', traceID: jaegerTraceIdText(link.traceId), spanID: link.spanId });
   const events = span.eventsJson ? (JSON.parse(span.eventsJson) as SpanEventModel[]) : [];
   return {
-    traceID: span.traceId,
+    traceID,
     spanID: span.spanId,
     // Omitted when 0, as Jaeger's UI model does (`flags,omitempty`).
     ...(span.flags & 0xff ? { flags: span.flags & 0xff } : {}),

@@ -7,12 +7,13 @@
  */
 import type { OperationsResponse, ServicesResponse } from '../api/viewer-types.js';
 import { parseAttributeFilters, parseDuration, parseInteger, parseRfc3339 } from '../http/params.js';
-import { HttpError, parseTraceId, sendJson } from '../http/respond.js';
+import { HttpError, sendJson } from '../http/respond.js';
 import { optionalQuery, queryValue, queryValues, route } from '../http/router.js';
 import type { Route } from '../http/router.js';
 import { SPAN_KIND_NAMES } from '../otlp/model.js';
 import type { SpanSearch, TelemetryQueries } from '../store/query.js';
 import { renderResourceSpans } from '../encode/spans-json.js';
+import { parseJaegerTraceId } from './trace-id.js';
 import { summarizeTrace } from './v3-summaries.js';
 import type { V3TraceSummariesResponse } from './v3-summaries.js';
 
@@ -71,19 +72,6 @@ function parseBool(name: string, value: string): boolean {
   throw new HttpError(400, `malformed parameter ${name} (actual: ${JSON.stringify(value.slice(0, 100))}), expected true or false`);
 }
 
-/**
- * A trace id as Jaeger's api_v3 accepts it: 1 to 32 hex digits (shorter ids, e.g. 64-bit ones of
- * 16 digits, are left-padded with zeros) or the 16 (or 8) id bytes in base64, standard or URL-safe.
- */
-export function parseJaegerTraceId(text: string): string {
-  if (/^[0-9a-fA-F]{1,32}$/.test(text)) return parseTraceId(text.padStart(32, '0'));
-  if (text.length <= 24 && /^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) {
-    const bytes = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-    if (bytes.length === 16 || bytes.length === 8) return parseTraceId(bytes.toString('hex').padStart(32, '0'));
-  }
-  throw new HttpError(400, `malformed parameter trace_id (actual: ${JSON.stringify(text.slice(0, 80))}), expected 1 to 32 hex characters or 16 bytes in base64`);
-}
-
 /** api_v3 errors: API.md's `{"error": {"code", "message"}}` plus grpc-gateway's `httpCode`, which Jaeger clients read. */
 function v3Error(status: number, message: string): unknown {
   return { error: { code: status, httpCode: status, message } };
@@ -127,7 +115,7 @@ export function jaegerV3Routes(queries: TelemetryQueries): Route[] {
       /^\/api\/v3\/traces\/([^/]+)\/?$/,
       ({ url, params, response }) => {
         rejectUnknown(url, [P.traceStart, P.traceEnd, P.traceRaw]);
-        const traceId = parseJaegerTraceId(params[0]!);
+        const traceId = parseJaegerTraceId(params[0]!, 'trace_id');
         // Validated like Jaeger; the window is only a storage hint there, and traces are never adjusted here.
         parsed(url, P.traceStart, parseRfc3339);
         parsed(url, P.traceEnd, parseRfc3339);
