@@ -7,9 +7,9 @@ import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotoc
 /** The package's bin (runs the built dist/cli.js), as `npx otel-local` runs it. */
 export const MCP_BIN = fileURLToPath(new URL('../../packages/otel-local/bin/otel-local.js', import.meta.url));
 
-/** Starts `otel-local mcp` with `args` through the SDK's stdio transport and connects a client. */
-export async function connectMcp(command: string, args: string[], env: Record<string, string> = {}): Promise<Client> {
-  const transport = new StdioClientTransport({ command, args, env: { ...getDefaultEnvironment(), ...env }, stderr: 'pipe' });
+/** Starts an MCP server (`command args`, in `cwd`) through the SDK's stdio transport and connects a client. */
+export async function connectMcp(command: string, args: string[], env: Record<string, string> = {}, cwd?: string): Promise<Client> {
+  const transport = new StdioClientTransport({ command, args, env: { ...getDefaultEnvironment(), ...env }, stderr: 'pipe', cwd });
   let stderr = '';
   transport.stderr?.on('data', (chunk) => (stderr += chunk));
   const client = new Client({ name: 'otel-local-test', version: '1.0.0' });
