@@ -189,9 +189,14 @@ describe('import', () => {
     }
     const summary = async (collector: RunningCollector) => (await getJson(`${collector.queryUrl}/api/summaries?service=shop&hideStatic=1`)).body;
     assert.deepEqual(await summary(target), await summary(source));
-    // Spans already stored are skipped on a second import.
-    const again = await importDocument(JSON.stringify({ resourceSpans: JSON.parse(exported).resourceSpans }));
-    assert.deepEqual(again.body, { spans: 0, logs: 0, traceIds: [TRACE], rejectedSpans: 0, rejectedLogs: 0, errors: [] });
+    // Spans and log records already stored are skipped on a second import; the trace is unchanged.
+    const before = (await getJson(`${target.queryUrl}/api/trace/${TRACE}`)).body;
+    assert.deepEqual((await importDocument(exported)).body, { spans: 0, logs: 0, traceIds: [TRACE], rejectedSpans: 0, rejectedLogs: 0, errors: [] });
+    assert.deepEqual((await getJson(`${target.queryUrl}/api/trace/${TRACE}`)).body, before);
+    // A record that differs in one field is stored.
+    const changed = JSON.parse(exported);
+    changed.resourceLogs[0].scopeLogs[0].logRecords[1].observedTimeUnixNano = '1714557600500000010';
+    assert.equal((await importDocument(JSON.stringify({ resourceLogs: changed.resourceLogs }))).body.logs, 1);
   });
 
   it('rejects invalid items like the receiver, storing the rest', async () => {

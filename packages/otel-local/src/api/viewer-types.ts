@@ -112,7 +112,7 @@ export interface CriticalPathResponse {
 export interface ImportResponse {
   /** Spans stored (spans already stored, same trace and span id, are skipped and not counted). */
   spans: number;
-  /** Log records stored. */
+  /** Log records stored (records equal to a stored one are skipped and not counted). */
   logs: number;
   /** Trace ids of the document's valid spans and log records, sorted. */
   traceIds: string[];

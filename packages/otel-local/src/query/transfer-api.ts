@@ -87,7 +87,8 @@ export async function handleImport(request: IncomingMessage, response: ServerRes
   const logs = await decodeLogsRequestJsonYielding(body);
   const { store, events } = options;
   const storedSpans = store.writeSpans(spans.items);
-  const storedLogs = store.writeLogs(logs.items);
+  // Log records have no id: one equal to a stored record is skipped, as spans with a stored id are.
+  const storedLogs = store.writeLogs(logs.items.filter((log) => !store.queries.hasLogRecord(log)));
   if (storedSpans.stored > 0) events.publish('spans', storedSpans.traceIds);
   if (storedLogs.stored > 0) events.publish('logs', storedLogs.traceIds);
   store.pruneIfOverSize();

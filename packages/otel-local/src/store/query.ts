@@ -4,7 +4,7 @@
  * (the OTLP JSON answers) never parse them; resources and scopes are cached parsed.
  */
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
-import type { KeyValue } from '../otlp/model.js';
+import type { KeyValue, LogRecordModel } from '../otlp/model.js';
 import { SPAN_KIND_NAMES, STATUS_CODE_ERROR, STATUS_CODE_NAMES } from '../otlp/model.js';
 import { findAttribute, toMatchText } from '../otlp/values.js';
 import { ENTRY_POINT_KEYS, entryPointsOf } from '../analysis/entry-points.js';
@@ -192,6 +192,32 @@ export class TelemetryQueries {
         traceId,
       ),
     );
+  }
+
+  /**
+   * Whether a log record equal to `log` is stored: same trace and span, times, severity, body,
+   * attributes, event name, flags and service (an import of a file twice stores its records once).
+   */
+  hasLogRecord(log: LogRecordModel): boolean {
+    const found = this.statement(
+      `SELECT 1 FROM logs WHERE sort_ns = ? AND time_ns = ? AND observed_ns = ? AND trace_id IS ? AND span_id IS ?
+         AND severity_number = ? AND severity_text = ? AND body IS ? AND attributes = ? AND event_name = ? AND flags = ?
+         AND service_name = ? LIMIT 1`,
+    ).get(
+      toDbNanos(log.timeUnixNano || log.observedTimeUnixNano),
+      toDbNanos(log.timeUnixNano),
+      toDbNanos(log.observedTimeUnixNano),
+      log.traceId || null,
+      log.spanId || null,
+      log.severityNumber,
+      log.severityText,
+      log.body ? JSON.stringify(log.body) : null,
+      JSON.stringify(log.attributes),
+      log.eventName,
+      log.flags,
+      log.resource.serviceName,
+    );
+    return found !== undefined;
   }
 
   /** Whether spans or logs exist for the trace. */
