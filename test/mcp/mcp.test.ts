@@ -26,9 +26,11 @@ after(async () => {
 });
 
 describe('otel-local mcp', () => {
-  it('lists its six tools, each with a description and an input schema', async () => {
+  it('lists its seven tools, each with a description and an input schema', async () => {
     const { tools } = await client.listTools();
-    assert.deepEqual(tools.map((tool) => tool.name).sort(), ['get_critical_path', 'get_trace', 'list_operations', 'list_services', 'search_logs', 'search_traces']);
+    assert.deepEqual(tools.map((tool) => tool.name).sort(), [
+      'get_critical_path', 'get_service_graph', 'get_trace', 'list_operations', 'list_services', 'search_logs', 'search_traces',
+    ]);
     for (const tool of tools) {
       assert.ok(tool.description && tool.description.length > 20, `${tool.name} has a description`);
       assert.equal(tool.inputSchema.type, 'object');
@@ -176,6 +178,21 @@ describe('otel-local mcp', () => {
       `  70 ms     load orders  [shop]  span=${load}`,
       `  30 ms     GET /stock  [inventory]  span=${stock}`,
     ]);
+  });
+
+  it('get_service_graph: services and the calls between them over a window', async () => {
+    const window = { startMs: 1_700_000_000_000, endMs: 1_700_000_010_000 };
+    const { text } = await callTool(client, 'get_service_graph', window);
+    assert.deepEqual(text.split('\n'), [
+      'Service graph from 2023-11-14T22:13:20.000Z to 2023-11-14T22:13:30.000Z',
+      'Services:',
+      '  inventory  1 span, 0 errors',
+      `  shop  ${fixture.bigSpanCount + 5} spans, 1 error`,
+      'Calls (parent -> child):',
+      '  shop -> inventory  1 call, 0 failed, p95 30 ms',
+    ]);
+    const before = await callTool(client, 'get_service_graph', { startMs: 1_600_000_000_000, endMs: 1_600_000_001_000 });
+    assert.equal(before.text, 'No spans started from 2020-09-13T12:26:40.000Z to 2020-09-13T12:26:41.000Z.');
   });
 
   it('says clearly, as a tool error, when the collector is not running', async () => {
