@@ -10,6 +10,22 @@ import { getJson, startTestCollector } from './helpers';
 import { sendSpans } from './otlp-body';
 import type { TestSpan } from './otlp-body';
 
+/** The static file extensions as API.md lists them. */
+const DOCUMENTED_EXTENSIONS = '.js .mjs .cjs .css .map .png .jpg .jpeg .gif .svg .ico .webp .avif .woff .woff2 .ttf .otf .eot .txt .webmanifest'
+  .split(' ')
+  .map((extension) => extension.slice(1));
+
+/** The `next.span_type` fallback table as API.md states it. */
+const DOCUMENTED_SPAN_TYPES: Record<string, string> = {
+  'AppRouteRouteHandlers.runHandler': 'route',
+  'AppRender.getBodyResult': 'page',
+  'AppRender.fetch': 'page',
+  'Render.getServerSideProps': 'page',
+  'Render.getStaticProps': 'page',
+  'Render.renderDocument': 'page',
+  'Middleware.execute': 'proxy',
+};
+
 let collector: RunningCollector;
 let counter = 0;
 /** Trace ids in send order, so "newer" is later. */
@@ -55,6 +71,14 @@ before(async () => {
     ...traceOf('dynamicDotted', 'GET', { 'url.path': '/docs/v1.2' }),
     ...traceOf('dynamicApi', 'GET', { 'url.path': '/api/data', 'http.route': '/api/data' }),
   ]);
+  // Every documented extension (API.md, literally), and two that are not static.
+  await sendSpans(collector.otlpUrl, [
+    ...DOCUMENTED_EXTENSIONS.flatMap((extension) => traceOf(`ext.${extension}`, 'GET', { 'url.path': `/files/asset.${extension}` })),
+    ...traceOf('ext.json', 'GET', { 'url.path': '/api/data.json' }),
+    ...traceOf('ext.html', 'GET', { 'url.path': '/about.html' }),
+  ]);
+  // Every documented next.span_type, one trace each.
+  await sendSpans(collector.otlpUrl, Object.keys(DOCUMENTED_SPAN_TYPES).flatMap((spanType) => traceOf(`type.${spanType}`, 'GET /x', {}, [{ 'next.span_type': spanType }])));
   // A static request whose root has not arrived: judged by the earliest span's name.
   const [, child] = traceOf('staticNoRoot', 'unused', {}, [{}]);
   await sendSpans(collector.otlpUrl, [{ ...child!, name: 'GET /_next/static/css/app.css' }]);
@@ -78,11 +102,12 @@ describe('summaries: entry points', () => {
     assert.deepEqual(byId.get(ids.libraryWins), ['page'], 'next.entry_point wins over next.span_type');
     assert.deepEqual(byId.get(ids.unknownValue), []);
     assert.deepEqual(byId.get(ids.plain), []);
+    for (const [spanType, entryPoint] of Object.entries(DOCUMENTED_SPAN_TYPES)) assert.deepEqual(byId.get(ids[`type.${spanType}`]), [entryPoint], spanType);
   });
 });
 
 describe('summaries: hideStatic', () => {
-  const STATIC = ['staticUrlPath', 'staticName', 'staticTarget', 'staticRoute', 'staticTxt', 'staticFont', 'staticNoRoot'];
+  const STATIC = ['staticUrlPath', 'staticName', 'staticTarget', 'staticRoute', 'staticTxt', 'staticFont', 'staticNoRoot', ...DOCUMENTED_EXTENSIONS.map((extension) => `ext.${extension}`)];
 
   it('leaves out traces whose root is a static-asset request', async () => {
     const all = (await summaries()).map((trace) => trace.traceId);
@@ -93,14 +118,18 @@ describe('summaries: hideStatic', () => {
     }
     assert.deepEqual(shown, all.filter((id) => !STATIC.some((label) => ids[label] === id)));
     assert.ok(shown.includes(ids.dynamicDotted!) && shown.includes(ids.dynamicApi!));
+    assert.ok(shown.includes(ids['ext.json']!) && shown.includes(ids['ext.html']!), '.json and .html are not static assets');
     assert.deepEqual((await summaries('&hideStatic=1')).map((trace) => trace.traceId), shown);
     assert.deepEqual((await summaries('&hideStatic=false')).map((trace) => trace.traceId), all);
   });
 
   it('applies the limit after hiding, and says when more matched', async () => {
     const { body } = await getJson(`${collector.queryUrl}/api/summaries?hideStatic=true&limit=2`);
-    // Newest first: the static-asset trace without a root is the newest, then six static ones before the two dynamic ones.
-    assert.deepEqual(body.traces.map((trace: any) => trace.traceId), [ids.dynamicApi, ids.dynamicDotted]);
+    // Newest first: the span-type traces, then .html and .json (the static ones between are hidden).
+    const spanTypeIds = Object.keys(DOCUMENTED_SPAN_TYPES).map((spanType) => ids[`type.${spanType}`]);
+    assert.deepEqual(body.traces.map((trace: any) => trace.traceId), spanTypeIds.slice(-2).reverse());
+    const { body: deeper } = await getJson(`${collector.queryUrl}/api/summaries?hideStatic=true&limit=${spanTypeIds.length + 2}`);
+    assert.deepEqual(deeper.traces.slice(-2).map((trace: any) => trace.traceId), [ids['ext.html'], ids['ext.json']]);
     assert.equal(body.truncated, true);
   });
 
