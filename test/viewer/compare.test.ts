@@ -5,25 +5,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { tid } from './browser';
 import { suite, attrs, waitForCount } from './helpers';
-import { ANALYSIS as A, analysisTrace, span, type Span } from './fixtures';
-
-const SLOW = 'b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2';
-
-/**
- * The same page request, slower: query A 5-45 ms (+15), query B gone, render 50-140 (+30) with the
- * price fetch 55-95 (-10) and a new cache lookup 95-135, root 0-150 (+50).
- */
-function slowTrace(now = Date.now()): Span[] {
-  const base = now - 10_000;
-  const id = (n: number) => `b20000000000000${n}`;
-  return [
-    span(base, { id: id(1), name: 'GET', service: 'web', start: 0, end: 150, kind: 'server', attrs: { 'http.route': '/orders/[id]', 'next.entry_point': 'page' } }),
-    span(base, { id: id(2), parent: id(1), name: 'db.query', service: 'db', start: 5, end: 45, kind: 'client' }),
-    span(base, { id: id(4), parent: id(1), name: 'render page', service: 'web', start: 50, end: 140 }),
-    span(base, { id: id(5), parent: id(4), name: 'fetch prices', service: 'pricing', start: 55, end: 95, kind: 'client' }),
-    span(base, { id: id(6), parent: id(4), name: 'cache.get', service: 'web', start: 95, end: 135 }),
-  ];
-}
+import { ANALYSIS as A, SLOW, analysisTrace, slowAnalysisTrace } from './fixtures';
 
 /** Visible rows as "path | status | A | B | diff". */
 async function rows(page: Page): Promise<string[]> {
@@ -39,7 +21,7 @@ describe('viewer compare two traces', () => {
 
   test('pick two traces in the list, compare them: matched by path of names, with added, missing, slower and faster', async () => {
     const fast = analysisTrace();
-    const { page, v } = await s.open('/', { data: { spans: new Map([[A.traceId, fast.spans], [SLOW, slowTrace()]]), logs: [] } });
+    const { page, v } = await s.open('/', { data: { spans: new Map([[A.traceId, fast.spans], [SLOW, slowAnalysisTrace()]]), logs: [] } });
     await waitForCount(page, tid('trace-row'), 2);
     assert.ok(await page.isDisabled(tid('compare-button')));
     // Picking a box does not open the trace.

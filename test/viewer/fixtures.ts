@@ -194,3 +194,22 @@ export function analysisTrace(now = Date.now()): { traceId: string; spans: Span[
   const logs = [log(base, { at: 50, level: 'error', body: 'prices unavailable', traceId: a.traceId, spanId: a.prices, service: 'pricing' })];
   return { traceId: a.traceId, spans, logs };
 }
+
+/** A second, slower run of the analysis trace's request (slowAnalysisTrace). */
+export const SLOW = 'b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2';
+
+/**
+ * The same page request, slower: query A 5-45 ms (+15), query B gone, render 50-140 (+30) with the
+ * price fetch 55-95 (-10) and a new cache lookup 95-135, root 0-150 (+50).
+ */
+export function slowAnalysisTrace(now = Date.now()): Span[] {
+  const base = now - 10_000;
+  const id = (n: number) => `b20000000000000${n}`;
+  return [
+    span(base, { id: id(1), name: 'GET', service: 'web', start: 0, end: 150, kind: 'server', attrs: { 'http.route': '/orders/[id]', 'next.entry_point': 'page' } }),
+    span(base, { id: id(2), parent: id(1), name: 'db.query', service: 'db', start: 5, end: 45, kind: 'client' }),
+    span(base, { id: id(4), parent: id(1), name: 'render page', service: 'web', start: 50, end: 140 }),
+    span(base, { id: id(5), parent: id(4), name: 'fetch prices', service: 'pricing', start: 55, end: 95, kind: 'client' }),
+    span(base, { id: id(6), parent: id(4), name: 'cache.get', service: 'web', start: 95, end: 135 }),
+  ];
+}

@@ -53,5 +53,6 @@ export function applyCriticalPath(view) {
   });
   for (const frame of view.els.flame.querySelectorAll('.flame-frame')) frame.classList.toggle('critical', path.has(frame.dataset.spanId));
   const total = criticalTotal(view);
-  view.els.criticalNote.textContent = view.showCritical && total > 0n ? `${formatDuration(total)} on the critical path` : '';
+  view.els.criticalNote.textContent = view.showCritical && total > 0n ? formatDuration(total) : '';
+  view.els.criticalNote.title = view.els.criticalNote.textContent ? `${view.els.criticalNote.textContent} of the trace is on the critical path` : '';
 }
