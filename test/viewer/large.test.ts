@@ -36,6 +36,17 @@ describe('viewer with a large trace', () => {
 
     await page.click(tid('collapse-all'));
     await waitForCount(page, tid('span-row'), 1);
+
+    // The other views of the same trace: every span a frame, every operation a row; find still walks.
+    await page.click(tid('mode-flame'));
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="flame-frame"]').length === n, N);
+    await page.fill(tid('trace-find'), 'op-4998');
+    await page.waitForFunction(() => document.querySelector('[data-testid="trace-find-count"]')?.textContent === '1 span · 0 logs');
+    await page.press(tid('trace-find'), 'Enter');
+    await page.waitForSelector(tid('flame-frame', `[data-span-id="${big.spans[N - 2].spanId}"][aria-pressed="true"]`));
+    await page.click(tid('mode-stats'));
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="stats-row"]').length === n, N);
+    assert.equal(await page.locator(`${tid('stats-row')}.hit`).count(), 1);
     assert.deepEqual(v.problems, []);
   });
 });
