@@ -124,7 +124,7 @@ before(async () => {
   assert.equal((await post(`${source.otlpUrl}/v1/traces`, JSON.stringify(SENT_SPANS), JSON_TYPE)).status, 200);
   assert.equal((await post(`${source.otlpUrl}/v1/logs`, JSON.stringify(SENT_LOGS), JSON_TYPE)).status, 200);
   // A second, unrelated trace with a static-asset root, for the search export.
-  const asset = structuredClone(SENT_SPANS.resourceSpans[0]!);
+  const asset: any = structuredClone(SENT_SPANS.resourceSpans[0]!);
   asset.scopeSpans[0]!.spans = [{ ...asset.scopeSpans[0]!.spans[1]!, traceId: OTHER, parentSpanId: undefined, name: 'GET /favicon.ico', startTimeUnixNano: '1714557700000000000', endTimeUnixNano: '1714557700000000001' }];
   assert.equal((await post(`${source.otlpUrl}/v1/traces`, JSON.stringify({ resourceSpans: [asset] }), JSON_TYPE)).status, 200);
 });
