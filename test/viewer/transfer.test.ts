@@ -75,7 +75,10 @@ describe('viewer export and import', () => {
     const many = await (await fetch(`${(await s.open('/')).api.url}/api/export`)).text();
     const dst = await s.open('/', { data: { spans: new Map(), logs: [] } });
     await dst.page.waitForSelector(tid('empty-state'));
-    await dst.page.setInputFiles(tid('import-file'), { name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(many) });
+    // By keyboard: the "Import…" button opens the file picker on Enter.
+    await dst.page.focus('label[for="import-file"]');
+    const [chooser] = await Promise.all([dst.page.waitForEvent('filechooser'), dst.page.keyboard.press('Enter')]);
+    await chooser.setFiles({ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(many) });
     await waitForCount(dst.page, tid('trace-row'), 3);
     assert.match((await dst.page.textContent(tid('import-message')))!, /^Imported 9 spans and 7 log lines in 3 traces\.$/);
   });

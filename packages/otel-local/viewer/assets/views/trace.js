@@ -22,7 +22,7 @@ import { applySelection, select } from './trace/selection.js';
 import { applyFind, wireFind } from './trace/find.js';
 import { renderTraceLogs, wireTraceLogs } from './trace/log-lines.js';
 import { wireRows } from './trace/row-events.js';
-import { modeFromUrl, applyMode, invalidateModes, markModes } from './trace/modes.js';
+import { modeFromUrl, applyMode, invalidateModes, markModes, revealSelection } from './trace/modes.js';
 import { loadCriticalPath, applyCriticalPath } from './trace/critical-path.js';
 import { wireFlame } from './trace/flamegraph.js';
 import { wireStats } from './trace/stats.js';
@@ -124,7 +124,8 @@ function setMode(view, mode) {
   view.ctx.replaceUrl(u.pathname + u.search);
   applyMode(view);
   applyCriticalPath(view);
-  markModes(view, { scroll: true });
+  markModes(view);
+  revealSelection(view);
 }
 
 /** Back/forward or a link to another span of this trace: select without refetching. */

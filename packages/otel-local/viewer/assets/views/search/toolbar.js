@@ -9,7 +9,8 @@ import { plural } from '../../format.js';
 export function buildToolbar({ onCompare, onImported }) {
   const compareBtn = h('button', { type: 'button', testid: 'compare-button', disabled: true, onclick: onCompare, title: 'Pick two traces with the boxes on the left' }, 'Compare');
   const exportLink = h('a', { class: 'button', testid: 'search-export', download: true, title: 'Every trace of this search, with its log lines, as OTLP JSON' }, 'Export');
-  const importInput = h('input', { type: 'file', id: 'import-file', class: 'sr-only', testid: 'import-file', accept: '.json,application/json' });
+  // The input stays out of the tab order; its label is the button (Enter or Space opens the picker).
+  const importInput = h('input', { type: 'file', id: 'import-file', class: 'sr-only', testid: 'import-file', accept: '.json,application/json', tabindex: '-1' });
   const importLabel = h('label', { class: 'button', for: 'import-file', tabindex: '0', role: 'button', title: 'Load an OTLP JSON file (a download from here or from otel-local export)' }, 'Import…');
   const message = h('span', { class: 'import-msg', testid: 'import-message', 'aria-live': 'polite' });
   importLabel.addEventListener('keydown', (ev) => {

@@ -43,8 +43,12 @@ export function invalidateModes(view) {
 }
 
 /** Selection or find changed: mark it in whichever extra view is built. */
-export function markModes(view, { scroll = false } = {}) {
+export function markModes(view) {
   markFlame(view);
   markStats(view);
-  if (scroll && view.mode === 'flame') revealFrame(view);
+}
+
+/** Brings the selected span on screen in the flamegraph (the waterfall scrolls its rows itself). */
+export function revealSelection(view) {
+  if (view.mode === 'flame') revealFrame(view);
 }

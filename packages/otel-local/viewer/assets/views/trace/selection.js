@@ -3,7 +3,7 @@
 
 import { renderSpanDetails } from '../span-details.js';
 import { reveal, scrollToEntry } from './waterfall.js';
-import { markModes } from './modes.js';
+import { markModes, revealSelection } from './modes.js';
 
 /**
  * Selects `spanId` (may be '') and log `logId` (may be ''). `scroll` brings it on screen;
@@ -13,7 +13,7 @@ export function select(view, spanId, logId = '', { scroll = false, fromUser = tr
   view.selectedSpan = spanId;
   view.selectedLog = String(logId);
   applySelection(view);
-  if (scroll && view.mode !== 'waterfall') markModes(view, { scroll: true });
+  if (scroll && view.mode !== 'waterfall') revealSelection(view);
   else if (scroll) {
     const idx = view.selectedLog ? Number(view.logRows.get(view.selectedLog)?.dataset.index ?? -1) : view.model.spanIndex.get(spanId);
     if (idx !== undefined && idx >= 0) scrollToEntry(view, idx);

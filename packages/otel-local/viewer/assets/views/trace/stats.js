@@ -4,7 +4,7 @@
 
 import { h, replace } from '../../dom.js';
 import { formatDuration } from '../../format.js';
-import { operationStats } from '../../trace-stats.js';
+import { operationStats, spanBounds } from '../../trace-stats.js';
 import { svcChip } from '../service-chip.js';
 
 const COLUMNS = [
@@ -37,7 +37,7 @@ function headerCell(view, [key, label, num]) {
 }
 
 function statsRow(row) {
-  const longest = row.spanIds.length ? row.longestSpanId : '';
+  const longest = row.longestSpanId;
   return h(
     'tr',
     { testid: 'stats-row', tabindex: '0', dataset: { service: row.service, name: row.name, spanId: longest } },
@@ -54,9 +54,8 @@ function computeRows(view) {
   for (const r of rows) {
     let best = null;
     for (const id of r.spanIds) {
-      const s = view.model.spans.get(id);
-      const d = BigInt(s.durationNano || 0);
-      if (!best || d > best.d) best = { id, d };
+      const [a, b] = spanBounds(view.model.spans.get(id));
+      if (!best || b - a > best.d) best = { id, d: b - a };
     }
     r.longestSpanId = best?.id ?? '';
   }
