@@ -61,6 +61,16 @@ describe('viewer search list: Next.js entry points, static assets, errors, layou
     assert.deepEqual(v.problems, []);
   });
 
+  test('when only static-asset requests arrived, the empty list says they are hidden', async () => {
+    const onlyFavicon = data();
+    for (const id of [...onlyFavicon.spans.keys()]) if (id !== FAVICON) onlyFavicon.spans.delete(id);
+    const { page } = await s.open('/', { data: { spans: onlyFavicon.spans, logs: [] } });
+    await page.waitForSelector(tid('empty-state'));
+    assert.match((await page.textContent(tid('empty-state')))!, /static assets and the favicon are hidden/);
+    await page.uncheck(tid('filter-hide-static'));
+    await waitForCount(page, ROW, 1);
+  });
+
   test('the search and logs filter forms fit one row at 1440 px, in both colour schemes', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const { page } = await s.open('/', { colorScheme });

@@ -38,6 +38,7 @@ function emptyState(view) {
           '. New traces appear here automatically.',
         )
       : null,
+    traces.length === 0 && filters.showStatic !== '1' ? h('p', { class: 'muted small' }, 'Requests for static assets and the favicon are hidden (“Hide static assets”).') : null,
   );
 }
 
