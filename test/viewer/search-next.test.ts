@@ -46,6 +46,12 @@ describe('viewer search list: Next.js entry points, static assets, errors, layou
     assert.deepEqual(await badges(ROUTE), ['edge', 'route']);
     assert.deepEqual(await badges(IDS.home), []);
     assert.equal(await page.textContent(`${tid('trace-row', `[data-trace-id="${ROUTE}"]`)} ${tid('entry-badge')}[data-entry="route"]`), 'route handler');
+    // The top-bar text filter knows entry points too.
+    await page.fill(tid('search-input'), 'edge');
+    await waitForCount(page, ROW, 1);
+    assert.deepEqual(await attrs(page, ROW, 'data-trace-id'), [ROUTE]);
+    await page.fill(tid('search-input'), '');
+    await waitForCount(page, ROW, 5);
     // Errors are marked on the row, with the count of failed spans.
     assert.equal(await page.getAttribute(`${tid('trace-row', `[data-trace-id="${IDS.checkout}"]`)} ${tid('row-errors')}`, 'title'), '2 spans with errors');
     assert.ok(await page.locator(tid('trace-row', `[data-trace-id="${ANALYSIS.traceId}"]`)).evaluate((e) => e.classList.contains('has-error')));

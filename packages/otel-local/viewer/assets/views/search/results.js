@@ -19,7 +19,7 @@ export function buildResults() {
 
 function matchesQuick(t, q) {
   if (!q) return true;
-  const hay = [t.traceId, t.rootName, t.rootService, t.userId, ...(t.services ?? [])].join('\n').toLowerCase();
+  const hay = [t.traceId, t.rootName, t.rootService, t.userId, ...(t.services ?? []), ...(t.entryPoints ?? [])].join('\n').toLowerCase();
   return hay.includes(q.toLowerCase());
 }
 
