@@ -8,6 +8,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { deflateSync, gzipSync } from 'node:zlib';
 import type { RunningCollector } from '../../packages/otel-local/src/index';
+import { OtlpDecodeError } from '../../packages/otel-local/src/otlp/errors';
+import { runYielding } from '../../packages/otel-local/src/otlp/steps';
 import { post, startTestCollector } from './helpers';
 
 setFlagsFromString('--expose-gc');
@@ -84,3 +86,39 @@ for (const [name, build, headers] of [
     });
   });
 }
+
+describe('the decoding scheduler (otlp/steps.ts)', () => {
+  it('interleaves the steps of concurrent decodes round-robin, and lets other callbacks run between turns', async () => {
+    const order: string[] = [];
+    /** Each step keeps the thread busy for 5 ms, so the 9 steps cannot fit in one turn's slice (8 ms). */
+    function* decode(name: string): Generator<void, string> {
+      for (let step = 0; step < 3; step++) {
+        order.push(`${name}${step}`);
+        // A callback queued by the first step (like a query's I/O) must run before the last steps.
+        if (name === 'a' && step === 0) setImmediate(() => order.push('other'));
+        const busyUntil = performance.now() + 5;
+        while (performance.now() < busyUntil);
+        yield;
+      }
+      return name;
+    }
+    const results = await Promise.all([runYielding(decode('a')), runYielding(decode('b')), runYielding(decode('c'))]);
+    assert.deepEqual(results, ['a', 'b', 'c']);
+    assert.deepEqual(order.filter((entry) => entry !== 'other'), ['a0', 'b0', 'c0', 'a1', 'b1', 'c1', 'a2', 'b2', 'c2']);
+    assert.ok(order.includes('other') && order.indexOf('other') < order.indexOf('c2'), `another callback ran between decoding turns: ${order.join(' ')}`);
+  });
+
+  it('a failing decode rejects only its own promise', async () => {
+    function* failing(): Generator<void, never> {
+      yield;
+      throw new OtlpDecodeError('broken');
+    }
+    function* fine(): Generator<void, string> {
+      yield;
+      return 'ok';
+    }
+    const [failed, succeeded] = await Promise.allSettled([runYielding(failing()), runYielding(fine())]);
+    assert.deepEqual(failed, { status: 'rejected', reason: new OtlpDecodeError('broken') });
+    assert.deepEqual(succeeded, { status: 'fulfilled', value: 'ok' });
+  });
+});
