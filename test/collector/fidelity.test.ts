@@ -208,6 +208,31 @@ describe('protobuf framing and text', () => {
     assert.equal(trace.spans[0].attributes.key, 'value-\uFFFD(CD-long-enough-to-skip-the-short-ascii-path');
   });
 
+  it('a tag beyond 32 bits is refused (400), not read as its low bits', async () => {
+    const span = sdkSpan('tag', {});
+    const body = Buffer.from(ProtobufTraceSerializer.serializeRequest([span])!);
+    // Tag 0x0a (field 1, length-delimited) written as the 6-byte varint of 2^35 + 0x0a.
+    const hostile = Buffer.concat([Buffer.from([0x8a, 0x80, 0x80, 0x80, 0x80, 0x01]), body.subarray(1)]);
+    const response = await post(`${collector.otlpUrl}/v1/traces`, hostile, PROTO_HEADERS);
+    assert.equal(response.status, 400);
+    assert.match(Buffer.from(response.body).toString('latin1'), /tag at offset 0 out of range \(actual: 34359738378\), expected at most 4294967295/);
+    assert.equal((await getText(`/api/trace/${span.spanContext().traceId}`)).status, 404);
+  });
+
+  it('a JSON body with invalid UTF-8 is stored with U+FFFD and gets the warning', async () => {
+    const span = ids();
+    const text = jsonTraces([{ ...span, attributes: [{ key: 'k', value: { stringValue: 'a-XX-b' } }] }]);
+    const body = Buffer.from(text);
+    body.write('\xff\xfe', body.indexOf('XX'), 'latin1');
+    const response = await post(`${collector.otlpUrl}/v1/traces`, body, JSON_HEADERS);
+    assert.equal(response.status, 200);
+    assert.deepEqual(JSON.parse(Buffer.from(response.body).toString('utf8')), {
+      partialSuccess: { rejectedSpans: '0', errorMessage: 'request body not valid UTF-8, stored with U+FFFD in place of the bad bytes (actual: 1 invalid), expected UTF-8' },
+    });
+    const trace = JSON.parse((await getText(`/api/trace/${span.traceId}`)).text);
+    assert.equal(trace.spans[0].attributes.k, 'a-\uFFFD\uFFFD-b');
+  });
+
   it('a valid protobuf body gets an empty answer (no warning)', async () => {
     const span = sdkSpan('clean-é', { key: 'ünïcödé' });
     const response = await post(`${collector.otlpUrl}/v1/traces`, ProtobufTraceSerializer.serializeRequest([span])!, PROTO_HEADERS);
