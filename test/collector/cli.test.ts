@@ -66,6 +66,35 @@ describe('query commands', () => {
     assert.equal(none.stdout.trim(), 'No traces found.');
   });
 
+  it('traces: attribute and duration filters, static assets on request, a note when the list is cut', async () => {
+    const ids = async (args: string[]) => {
+      const result = await runCli(['traces', '--json', '--url', collector.queryUrl, ...args]);
+      assert.equal(result.code, 0, result.stderr);
+      return JSON.parse(result.stdout).traces.map((trace: any) => trace.traceId);
+    };
+    assert.deepEqual(await ids(['--attr', 'http.method=GET', '--attr', 'db.system=sqlite']), [traceId]);
+    assert.deepEqual(await ids(['--attr', 'http.method=POST']), []);
+    assert.deepEqual(await ids(['--max-duration', '1s']), []);
+    assert.deepEqual(await ids(['--max-duration', '2s']), [traceId]);
+
+    const asset = { traceId: 'a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5', spanId: 'a5a5a5a5a5a5a5a5', name: 'GET /favicon.ico', kind: 2, startTimeUnixNano: '1700000100000000000', endTimeUnixNano: '1700000100001000000' };
+    const body = { resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'cli-shop' } }] }, scopeSpans: [{ spans: [asset] }] }] };
+    assert.equal((await post(`${collector.otlpUrl}/v1/traces`, JSON.stringify(body), { 'Content-Type': 'application/json' })).status, 200);
+    assert.deepEqual(await ids([]), [traceId]);
+    assert.deepEqual(await ids(['--include-static']), [asset.traceId, traceId]);
+    const cut = await runCli(['traces', '--include-static', '--limit', '1', '--url', collector.queryUrl]);
+    assert.equal(cut.code, 0, cut.stderr);
+    assert.equal(cut.stdout.trim().split('\n').length, 2);
+    assert.equal(cut.stderr, '(more traces matched; the newest 1 are shown: narrow the filters or raise --limit)\n');
+
+    const badAttr = await runCli(['traces', '--attr', 'no-value', '--url', collector.queryUrl]);
+    assert.equal(badAttr.code, 2);
+    assert.match(badAttr.stderr, /^otel-local: attribute filter is not key=value \(actual: no-value\), expected e\.g\. http\.route=\/api\/cart$/m);
+    const badLimit = await runCli(['traces', '--limit', '0', '--url', collector.queryUrl]);
+    assert.equal(badLimit.code, 2);
+    assert.match(badLimit.stderr, /^otel-local: --limit is not a positive integer \(actual: 0\), expected e\.g\. --limit 20$/m);
+  });
+
   it('trace: the span tree with durations and logs in place', async () => {
     const human = await runCli(['trace', traceId, '--url', collector.queryUrl]);
     assert.equal(human.code, 0, human.stderr);

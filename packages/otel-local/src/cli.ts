@@ -17,70 +17,19 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { ApiLog, LogsResponse, SummariesResponse, TraceResponse } from './api/viewer-types.js';
-import { ApiError, CollectorNotRunningError, getApi } from './cli/client.js';
+import { ApiError, CollectorNotRunningError } from './cli/client.js';
 import type { QueryTarget } from './cli/client.js';
-import { InvalidFilterError, summaryParams } from './cli/filters.js';
-import type { TraceFilters } from './cli/filters.js';
-import { renderLogLine, renderTraceTable, renderTraceTree } from './cli/render.js';
+import { InvalidFilterError } from './cli/filters.js';
+import { exportCommand, FILTER_OPTIONS, importCommand, LOGS_OPTIONS, logsCommand, QUERY_OPTIONS, traceCommand, tracesCommand } from './cli/query-commands.js';
+import type { Flags } from './cli/query-commands.js';
 import { CommandNotFoundError, runWithCollector } from './cli/run.js';
-import { describeImport, exportSearch, exportTrace, ImportFileError, importFile } from './cli/transfer.js';
+import { ImportFileError } from './cli/transfer.js';
+import { USAGE, UsageError } from './cli/usage.js';
 import { serveMcp } from './mcp/server.js';
 import { DEFAULT_QUERY_URL } from './shared/constants.js';
 
-const USAGE = `Usage: otel-local <command> [options]
-
-Commands:
-  start   [--db path] [--otlp-port 4318] [--query-port 16686] [--host 127.0.0.1] [--token t]
-          [--retention-hours 72] [--max-spans n] [--max-db-mb n]
-                       run the embedded collector in the foreground
-  run     [--db path] [--otlp-port 4318] [--query-port 16686] [--retention-hours 72] ... -- <command> [args]
-                       run a command (e.g. otel-local run -- next dev) with OTEL_EXPORTER_OTLP_ENDPOINT
-                       set to the collector answering on the query port, or to one started for it;
-                       passes Ctrl-C through, exits with the command's exit code
-  traces  [--service s] [--operation o] [--user id] [--min-duration 100ms] [--max-duration 2s]
-          [--errors] [--attr key=value]... [--include-static] [--limit 20]
-                       list recent traces, newest first (static assets and the favicon hidden)
-  trace   <traceId>    print a trace's span tree with durations, errors and its logs in place
-  logs    --trace <id> | --user <id>  [--level warn] [--limit 200] [--follow]
-                       print log lines, oldest first; --follow keeps printing new ones
-  export  <traceId>    print a trace (spans and log lines) as OTLP/JSON: otel-local export <id> > trace.json
-  export  [the traces filters]
-                       print every trace of a search as one OTLP/JSON document
-  import  <file>       store an OTLP/JSON file (from export; - reads stdin) in the collector
-  mcp                  serve the Model Context Protocol on stdin/stdout for coding agents (tools:
-                       list_services, list_operations, search_traces, get_trace, search_logs,
-                       get_critical_path, get_service_graph), answering from the collector at --url
-
-Options for traces/trace/logs/export/import/mcp:
-  --url <url>          query API of the collector (env COLLECTOR_URL, default ${DEFAULT_QUERY_URL})
-  --json               machine-readable output (with --follow: one JSON log record per line)
-  --token <token>      bearer token of a collector that listens off loopback (env COLLECTOR_TOKEN)
-
-Access (start):
-  On loopback (the default 127.0.0.1) no token is needed. With --host 0.0.0.0 or any other
-  non-loopback address, every listener requires a token: --token / COLLECTOR_TOKEN (at least 16
-  characters), or a random one generated at start and printed once on stderr with a warning.
-  Exporters send it as OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>; open the viewer
-  once as http://<host>:16686/?token=<token> (it then keeps an HttpOnly cookie).
-  Both listeners answer only Host names localhost, 127.0.0.1, [::1], *.localhost or the --host
-  value (421 otherwise) and refuse cross-site browser requests (403).
-`;
-
-/** A usage mistake: printed with the usage text, exit code 2. */
-class UsageError extends Error {}
-
 /** A bad setting or a taken port of the collector `run` starts: printed, exit code 2 (as `start` has). */
 class SettingError extends Error {}
-
-type Flags = Record<string, string | boolean | string[] | undefined>;
-
-const QUERY_OPTIONS = {
-  url: { type: 'string' },
-  token: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
 
 /** Options of the collector that `start` runs and `run` may start. */
 const COLLECTOR_OPTIONS = {
@@ -93,33 +42,12 @@ const COLLECTOR_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** The search filters of `traces` and `export`. */
-const FILTER_OPTIONS = {
-  service: { type: 'string' },
-  operation: { type: 'string' },
-  user: { type: 'string' },
-  'min-duration': { type: 'string' },
-  'max-duration': { type: 'string' },
-  errors: { type: 'boolean' },
-  attr: { type: 'string', multiple: true },
-  'include-static': { type: 'boolean' },
-  limit: { type: 'string' },
-} as const;
-
 const COMMAND_OPTIONS = {
   start: { ...COLLECTOR_OPTIONS, host: { type: 'string' }, token: { type: 'string' } },
   run: COLLECTOR_OPTIONS,
   traces: { ...QUERY_OPTIONS, ...FILTER_OPTIONS },
   trace: QUERY_OPTIONS,
-  logs: {
-    ...QUERY_OPTIONS,
-    trace: { type: 'string' },
-    user: { type: 'string' },
-    level: { type: 'string' },
-    limit: { type: 'string' },
-    follow: { type: 'boolean', short: 'f' },
-    'poll-ms': { type: 'string' },
-  },
+  logs: LOGS_OPTIONS,
   export: { ...QUERY_OPTIONS, ...FILTER_OPTIONS },
   import: QUERY_OPTIONS,
   mcp: { url: QUERY_OPTIONS.url, token: QUERY_OPTIONS.token, help: QUERY_OPTIONS.help },
@@ -260,90 +188,6 @@ async function runCommand(values: Flags, [command, ...args]: string[]): Promise<
       }),
     log: (line) => process.stderr.write(`${line}\n`),
   });
-}
-
-/** The search filters of `traces` and `export` from their flags. */
-function traceFilters(values: Flags, defaultLimit?: number): TraceFilters {
-  const limit = values.limit as string | undefined;
-  if (limit !== undefined && !/^[1-9]\d*$/.test(limit)) throw new UsageError(`--limit is not a positive integer (actual: ${limit}), expected e.g. --limit 20`);
-  return {
-    service: values.service as string | undefined,
-    operation: values.operation as string | undefined,
-    userId: values.user as string | undefined,
-    minDuration: values['min-duration'] as string | undefined,
-    maxDuration: values['max-duration'] as string | undefined,
-    errorsOnly: values.errors === true,
-    attributes: values.attr as string[] | undefined,
-    includeStatic: values['include-static'] === true,
-    limit: limit === undefined ? defaultLimit : Number(limit),
-  };
-}
-
-async function tracesCommand({ url, token }: QueryTarget, values: Flags): Promise<number> {
-  const { traces, truncated } = await getApi<SummariesResponse>(url, '/api/summaries', summaryParams(traceFilters(values, 20)), token);
-  print(values.json ? JSON.stringify({ traces }, null, 2) : renderTraceTable(traces));
-  if (truncated && !values.json) process.stderr.write(`(more traces matched; the newest ${traces.length} are shown: narrow the filters or raise --limit)\n`);
-  return 0;
-}
-
-async function traceCommand({ url, token }: QueryTarget, traceId: string, values: Flags): Promise<number> {
-  const trace = await getApi<TraceResponse>(url, `/api/trace/${encodeURIComponent(traceId)}`, {}, token);
-  print(values.json ? JSON.stringify(trace, null, 2) : renderTraceTree(trace.traceId, trace.spans, trace.logs));
-  return 0;
-}
-
-async function logsCommand({ url, token }: QueryTarget, values: Flags): Promise<number> {
-  const traceId = values.trace as string | undefined;
-  const userId = values.user as string | undefined;
-  if (!traceId === !userId) throw new UsageError('logs needs exactly one of --trace <traceId> or --user <userId>');
-  const params = { traceId, userId, level: values.level as string | undefined, limit: (values.limit as string | undefined) ?? 200 };
-  const fetchLogs = async () => (await getApi<LogsResponse>(url, '/api/logs', params, token)).logs;
-  const follow = values.follow === true;
-  const json = values.json === true;
-  let logs = await fetchLogs();
-  if (json && !follow) {
-    print(JSON.stringify({ logs }, null, 2));
-    return 0;
-  }
-  const printLogs = (batch: ApiLog[]) => {
-    for (const log of batch) print(json ? JSON.stringify(log) : renderLogLine(log));
-  };
-  if (logs.length === 0 && !follow && !json) print('No logs found.');
-  printLogs(logs);
-  if (!follow) return 0;
-  // Row ids only grow, so "id > last seen" finds new records even when their timestamps are older.
-  let lastId = logs.reduce((max, log) => Math.max(max, log.id), 0);
-  const pollMs = Number(values['poll-ms'] ?? 1000);
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
-    logs = await fetchLogs();
-    const fresh = logs.filter((log) => log.id > lastId);
-    printLogs(fresh);
-    lastId = fresh.reduce((max, log) => Math.max(max, log.id), lastId);
-  }
-}
-
-/** `export <traceId>` or `export [filters]`: OTLP/JSON on stdout. */
-async function exportCommand(target: QueryTarget, values: Flags, positionals: string[]): Promise<number> {
-  if (positionals.length > 1) throw new UsageError(`export takes at most one trace id (actual: ${positionals.length} arguments), expected otel-local export <traceId> or search filters`);
-  const traceId = positionals[0];
-  const filtered = Object.keys(FILTER_OPTIONS).filter((flag) => values[flag] !== undefined);
-  if (traceId !== undefined && filtered.length) {
-    throw new UsageError(`export takes a trace id or search filters, not both (actual: ${traceId} and --${filtered.join(', --')}), expected one of them`);
-  }
-  print(traceId !== undefined ? await exportTrace(target, traceId) : await exportSearch(target, traceFilters(values)));
-  return 0;
-}
-
-/** `import <file>`: stores the file and says what was stored. */
-async function importCommand(target: QueryTarget, file: string, values: Flags): Promise<number> {
-  const result = await importFile(target, file);
-  print(values.json ? JSON.stringify(result, null, 2) : describeImport(result, target.url));
-  return 0;
-}
-
-function print(text: string): void {
-  process.stdout.write(`${text}\n`);
 }
 
 /** Errors whose message says everything (no stack): what is wrong and what was expected. */
