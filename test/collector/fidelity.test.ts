@@ -10,6 +10,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { RunningCollector } from '../../packages/otel-local/src/index';
+import { ProtoWriter } from '../../packages/otel-local/src/protobuf/wire';
 import { post, startTestCollector } from './helpers';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -231,6 +232,22 @@ describe('protobuf framing and text', () => {
     });
     const trace = JSON.parse((await getText(`/api/trace/${span.traceId}`)).text);
     assert.equal(trace.spans[0].attributes.k, 'a-\uFFFD\uFFFD-b');
+  });
+
+  it('a bool whose varint has only high bits set is true', async () => {
+    const { traceId, spanId } = ids();
+    const attribute = (key: string, value: number) => new ProtoWriter().stringField(1, key).bytesField(2, new ProtoWriter().varintField(2, value).finish()).finish();
+    const span = new ProtoWriter()
+      .bytesField(1, Buffer.from(traceId, 'hex'))
+      .bytesField(2, Buffer.from(spanId, 'hex'))
+      .stringField(5, 'bool')
+      .bytesField(9, attribute('high', 2 ** 32))
+      .bytesField(9, attribute('one', 1))
+      .finish();
+    const body = new ProtoWriter().bytesField(1, new ProtoWriter().bytesField(2, new ProtoWriter().bytesField(2, span).finish()).finish()).finish();
+    assert.equal((await post(`${collector.otlpUrl}/v1/traces`, body, PROTO_HEADERS)).status, 200);
+    const trace = JSON.parse((await getText(`/api/trace/${traceId}`)).text);
+    assert.deepEqual(trace.spans[0].attributes, { high: true, one: true });
   });
 
   it('a valid protobuf body gets an empty answer (no warning)', async () => {

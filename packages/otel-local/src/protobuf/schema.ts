@@ -191,7 +191,7 @@ function readValue(reader: ProtoReader, field: FieldSpec, depth: number, context
     case 'bytes':
       return reader.bytes();
     case 'bool':
-      return reader.uint32() !== 0;
+      return reader.bool();
     case 'uint32':
     case 'enum':
       return reader.uint32();

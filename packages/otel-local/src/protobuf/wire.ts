@@ -101,6 +101,19 @@ export class ProtoReader {
     return this.varint32('tag');
   }
 
+  /** Reads a `bool`: true when any bit of the varint (up to 64) is set, as protobuf defines it. */
+  bool(): boolean {
+    const buf = this.buf;
+    let set = false;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= buf.length) throw new WireFormatError('truncated varint');
+      const byte = buf[this.pos++]!;
+      if ((byte & 0x7f) !== 0) set = true;
+      if ((byte & 0x80) === 0) return set;
+    }
+    throw new WireFormatError('varint longer than 10 bytes');
+  }
+
   /** Reads a varint as an unsigned 64-bit BigInt. */
   uint64(): bigint {
     const buf = this.buf;
