@@ -106,6 +106,26 @@ describe('summaries: entry points', () => {
   });
 });
 
+describe('summaries: spans arriving later', () => {
+  it('update the entry points and the static judgement of a trace already listed', async () => {
+    // Its own collector, so the shared one's lists do not depend on whether this test ran.
+    const own = await startTestCollector();
+    try {
+      const [root, child] = traceOf('late', 'GET', { 'url.path': '/_next/static/chunks/late.js' }, [{ 'next.entry_point': 'action' }]);
+      const listed = async (query = '') =>
+        ((await getJson(`${own.queryUrl}/api/summaries?${query}`)).body.traces as any[]).find((trace) => trace.traceId === ids.late);
+      await sendSpans(own.otlpUrl, [{ ...child!, name: 'GET /form' }]);
+      assert.deepEqual((await listed())?.entryPoints, ['action']);
+      assert.ok(await listed('hideStatic=true'), 'shown while only a dynamic-looking span is known');
+      await sendSpans(own.otlpUrl, [root!, { ...child!, spanId: '00000000000000ff', attributes: { 'next.entry_point': 'after' } }]);
+      assert.deepEqual((await listed())?.entryPoints, ['action', 'after']);
+      assert.equal(await listed('hideStatic=true'), undefined, 'hidden once the static-asset root arrived');
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('summaries: hideStatic', () => {
   const STATIC = ['staticUrlPath', 'staticName', 'staticTarget', 'staticRoute', 'staticTxt', 'staticFont', 'staticNoRoot', ...DOCUMENTED_EXTENSIONS.map((extension) => `ext.${extension}`)];
 

@@ -14,7 +14,7 @@ import { cachedValue } from './bounded-cache.js';
 import { fromDbNanos, toDbNanos } from './schema.js';
 import { queryServiceGraph } from './service-graph.js';
 import type { ServiceGraph } from '../shared/service-graph.js';
-import type { TraceSummary } from '../shared/trace-summary.js';
+import type { EntryPoint, TraceSummary } from '../shared/trace-summary.js';
 
 /** A stored span. `attributes`, `events` and `links` are canonical OTLP JSON text. */
 export interface SpanRow {
@@ -169,6 +169,10 @@ export class TelemetryQueries {
   private readonly statements = new Map<string, Statement>();
   private readonly resources = new Map<number, ResourceInfo>();
   private readonly scopes = new Map<number, ScopeInfo>();
+  /** Entry points per trace and span count (a trace's spans only grow), so refreshed lists cost no re-reading. */
+  private readonly entryPoints = new Map<string, EntryPoint[]>();
+  /** Whether a trace is a static-asset request, per trace and root (the root is judged once it arrives). */
+  private readonly staticTraces = new Map<string, boolean>();
 
   constructor(private readonly db: SqliteDatabase) {}
 
@@ -262,6 +266,8 @@ export class TelemetryQueries {
   clearCaches(): void {
     this.resources.clear();
     this.scopes.clear();
+    this.entryPoints.clear();
+    this.staticTraces.clear();
   }
 
   /** Service names, sorted. */
@@ -353,7 +359,7 @@ export class TelemetryQueries {
       startTimeUnixNano: fromDbNanos(row.startTimeUnixNano),
       rootService: row.rootService ?? '',
       rootName: row.rootName ?? '',
-      entryPoints: entryPointsOf(this.markedSpanAttributes(ref)),
+      entryPoints: [...cachedValue(this.entryPoints, `${row.traceId}\u0000${row.spanCount}`, MAX_CACHED, () => entryPointsOf(this.markedSpanAttributes(ref)))],
     };
   }
 
@@ -368,6 +374,10 @@ export class TelemetryQueries {
 
   /** Whether the trace's root (or, until it arrives, the earliest span's name) is a static-asset request. */
   private isStaticTrace(row: SummaryRow): boolean {
+    return cachedValue(this.staticTraces, `${row.traceId}\u0000${row.rootSpanId ?? ''}\u0000${row.rootName ?? ''}`, MAX_CACHED, () => this.judgeStatic(row));
+  }
+
+  private judgeStatic(row: SummaryRow): boolean {
     const attributes = row.rootSpanId
       ? (this.statement('SELECT attributes FROM spans WHERE trace_ref = ? AND span_id = ?').pluck().get(row.ref, row.rootSpanId) as string | undefined)
       : undefined;
