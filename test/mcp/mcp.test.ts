@@ -64,6 +64,8 @@ describe('otel-local mcp', () => {
     assert.deepEqual(idsOf((await callTool(client, 'search_traces', { minDuration: '600ms', maxDuration: '2s' })).text), [fixture.pageTraceId]);
     assert.deepEqual(idsOf((await callTool(client, 'search_traces', { service: 'inventory', operation: 'GET /stock' })).text), [fixture.pageTraceId]);
     assert.deepEqual(await callTool(client, 'search_traces', { minDuration: '5s' }), { text: 'No traces found.', isError: false });
+    // The fixture's traces started in 2023: none in the last hour.
+    assert.deepEqual(await callTool(client, 'search_traces', { lookbackMinutes: 60 }), { text: 'No traces found.', isError: false });
 
     const cut = await callTool(client, 'search_traces', { limit: 1 });
     assert.deepEqual(idsOf(cut.text), [fixture.bigTraceId]);
@@ -193,6 +195,8 @@ describe('otel-local mcp', () => {
     ]);
     const before = await callTool(client, 'get_service_graph', { startMs: 1_600_000_000_000, endMs: 1_600_000_001_000 });
     assert.equal(before.text, 'No spans started from 2020-09-13T12:26:40.000Z to 2020-09-13T12:26:41.000Z.');
+    const lastMinutes = await callTool(client, 'get_service_graph', { endMs: 1_700_000_010_000, lookbackMinutes: 1 });
+    assert.equal(lastMinutes.text.split('\n')[0], 'Service graph from 2023-11-14T22:12:30.000Z to 2023-11-14T22:13:30.000Z');
   });
 
   it('says clearly, as a tool error, when the collector is not running', async () => {
