@@ -199,6 +199,26 @@ describe('otel-local mcp', () => {
     assert.equal(lastMinutes.text.split('\n')[0], 'Service graph from 2023-11-14T22:12:30.000Z to 2023-11-14T22:13:30.000Z');
   });
 
+  it('sends --token (or COLLECTOR_TOKEN) to a collector that requires one; without it the 401 is the tool error', async () => {
+    const token = 'mcp-test-token-0123456789';
+    const guarded = await startTestCollector({ token });
+    const clients: Client[] = [];
+    try {
+      clients.push(await connectMcp(process.execPath, [MCP_BIN, 'mcp', '--url', guarded.queryUrl, '--token', token]));
+      clients.push(await connectMcp(process.execPath, [MCP_BIN, 'mcp', '--url', guarded.queryUrl], { COLLECTOR_TOKEN: token }));
+      clients.push(await connectMcp(process.execPath, [MCP_BIN, 'mcp', '--url', guarded.queryUrl]));
+      const [withFlag, withEnv, without] = clients;
+      assert.deepEqual(await callTool(withFlag!, 'list_services'), { text: 'No services yet: nothing has sent spans to the collector.', isError: false });
+      assert.equal((await callTool(withEnv!, 'list_services')).isError, false);
+      const refused = await callTool(without!, 'list_services');
+      assert.equal(refused.isError, true);
+      assert.match(refused.text, /^missing token \(actual: none\), expected Authorization: Bearer <token>/);
+    } finally {
+      await Promise.all(clients.map((each) => each.close()));
+      await guarded.close();
+    }
+  });
+
   it('says clearly, as a tool error, when the collector is not running', async () => {
     const url = await closedPortUrl();
     const orphan = await connectMcp(process.execPath, [MCP_BIN, 'mcp', '--url', url]);
