@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import type { RunningCollector } from '../../packages/otel-local/src/index';
 import { getJson, post, startTestCollector } from './helpers';
 
@@ -233,6 +234,23 @@ describe('import', () => {
     assert.equal(broken.status, 400);
     assert.match(broken.body.error.message, /^invalid JSON ExportTraceServiceRequest/);
     assert.deepEqual((await importDocument('{}')).body, { spans: 0, logs: 0, traceIds: [], rejectedSpans: 0, rejectedLogs: 0, errors: [] });
+  });
+
+  it("applies the receiver's body limit (after decompression) and per-request element limits", async () => {
+    const small = await startTestCollector({ maxBodyBytes: 1_000 });
+    try {
+      const document = JSON.stringify(SENT_SPANS);
+      assert.ok(document.length > 1_000);
+      const response = await fetch(`${small.queryUrl}/api/import`, { method: 'POST', body: gzipSync(document), headers: { ...JSON_TYPE, 'Content-Encoding': 'gzip' } });
+      assert.equal(response.status, 413);
+      assert.deepEqual(await response.json(), { error: { code: 413, message: 'request body is larger than the limit of 1000 bytes after decompression' } });
+    } finally {
+      await small.close();
+    }
+    // 10,001 resource groups: over the limit of 10,000 per request, nothing stored.
+    const tooMany = await importDocument(JSON.stringify({ resourceSpans: Array.from({ length: 10_001 }, () => ({})) }));
+    assert.equal(tooMany.status, 400);
+    assert.match(tooMany.body.error.message, /^more than 10000 /);
   });
 
   it('refuses cross-site requests (the guard) before reading the body', async () => {
