@@ -84,6 +84,7 @@ describe('JSON in pieces', () => {
     const cases = [
       '{"a":1,"b":[1,2,{"c":"]}[{,\\"\\\\"}],"a":3}',
       '{"__proto__":{"x":1},"constructor":[{"__proto__":2}]}',
+      '{"constructor":[1],"toString":[2],"__proto__":[3],"hasOwnProperty":{"a":[4]},"resourceSpans":[{"constructor":[5],"scopeSpans":[{"valueOf":[6]}]}]}',
       '[{"k":-0},{"k":-0.0},1e400,-1e-400,18446744073709551616,"\\u0000\\ud800"]',
       '{"a":{"b":{"c":{"d":[[[[]]]],"e":{}}}},"f":[{},{},[],[]]}',
       '{"dup":{"x":1},"dup":{"y":2},"z":[1,2,3],"dup":[3]}',

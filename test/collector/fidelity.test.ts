@@ -103,6 +103,22 @@ describe('keys named __proto__', () => {
   });
 });
 
+describe('names of Object.prototype in OTLP JSON', () => {
+  it('"constructor" as a kind or status code rejects its span like any unknown name', async () => {
+    const kind = ids();
+    const status = ids();
+    const body = JSON.parse(jsonTraces([{ ...kind, attributes: [] }, { ...status, attributes: [] }]));
+    body.resourceSpans[0].scopeSpans[0].spans[0].kind = 'constructor';
+    body.resourceSpans[0].scopeSpans[0].spans[1].status = { code: 'toString' };
+    const { status: httpStatus, body: answer } = await postJson('/v1/traces', JSON.stringify(body));
+    assert.equal(httpStatus, 200);
+    assert.deepEqual(answer.partialSuccess, {
+      rejectedSpans: '2',
+      errorMessage: 'span rejected: kind must be an unsigned 32-bit integer (actual: "constructor"); span rejected: status.code must be an unsigned 32-bit integer (actual: "toString")',
+    });
+  });
+});
+
 describe('OTLP JSON intValue beyond int64', () => {
   it('rejects only the span carrying it, naming the value; the int64 extremes are kept exact', async () => {
     const kept = ids();

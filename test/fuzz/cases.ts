@@ -123,7 +123,7 @@ const JSON_VALUES = [
   'null', 'true', '0', '-0', '1e400', '-1e400', '1e19', '-1e19', '18446744073709551616', '9223372036854775808', '-9223372036854775809',
   '1.5', '"x"', '""', '"NaN"', '"-Infinity"', '"zz"', '"9223372036854775808"', '[]', '{}', '[1,"a",null]', '{"stringValue":1}',
   '{"intValue":"99999999999999999999"}', '{"doubleValue":"1e999"}', '{"kvlistValue":{"values":[{"key":"__proto__","value":{"intValue":"1"}}]}}',
-  '"\\ud800"', '{"__proto__":{"x":1}}',
+  '"\\ud800"', '{"__proto__":{"x":1}}', '"constructor"', '"__proto__"', '"toString"', '{"constructor":[1]}',
 ];
 
 /** Replaces one random node of the corpus JSON with a value from {@link JSON_VALUES} (or deletes it). */

@@ -104,6 +104,11 @@ export function* parseInPieces(text: string, lists: ListShape, containerLimit: E
   return yield* parser.value(start, end, lists, new ElementCounter(), 0);
 }
 
+/** The list named `key`, if `lists` has one (own keys only: not `constructor`, `__proto__`, ...). */
+function listOf(lists: ListShape, key: string): ListShape[string] | undefined {
+  return Object.hasOwn(lists, key) ? lists[key] : undefined;
+}
+
 function isWhitespace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
@@ -209,7 +214,7 @@ class PieceParser {
       if (runStart < 0) return;
       const part = JSON.parse(`{${this.text.slice(runStart, runEnd)}}`) as Record<string, unknown>;
       for (const key of Object.keys(part)) {
-        const list = lists[key];
+        const list = listOf(lists, key);
         if (list && Array.isArray(part[key])) counter.add(list.limit, (part[key] as unknown[]).length);
         set(key, part[key]);
       }
@@ -223,7 +228,7 @@ class PieceParser {
         yield* flush.call(this);
         const key = JSON.parse(this.text.slice(memberStart, colon)) as unknown;
         if (typeof key !== 'string') syntaxError('expected a string key', memberStart);
-        const list = lists[key];
+        const list = listOf(lists, key);
         const isArray = this.text.charCodeAt(valueStart) === OPEN_ARRAY;
         if (valueEnd - 1 !== this.bigEnds.get(valueStart)) syntaxError('unexpected text after a value', this.bigEnds.get(valueStart)! + 1);
         const value = list && isArray

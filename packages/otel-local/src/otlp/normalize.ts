@@ -406,7 +406,7 @@ function readUint32(value: unknown, field: string): number {
 }
 
 function readEnum(value: unknown, byName: Record<string, number>, field: string): number {
-  if (typeof value === 'string' && value in byName) return byName[value]!;
+  if (typeof value === 'string' && Object.hasOwn(byName, value)) return byName[value]!; // not `in`: "constructor" is in every object
   return readUint32(value, field);
 }
 
