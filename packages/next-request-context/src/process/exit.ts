@@ -14,6 +14,9 @@ export function exitOnStartupError(error: unknown): never {
   process.exit(1);
 }
 
+/** The shortest last flush at exit: the telemetry of requests that finished late still gets a chance. */
+export const LAST_FLUSH_FLOOR_MILLIS = 1000;
+
 /**
  * Flushes telemetry when the process is told to stop, within a bounded time.
  *
@@ -21,18 +24,22 @@ export function exitOnStartupError(error: unknown): never {
  * requests in flight and their `after()` callbacks (and for idle keep-alive connections, which
  * can take seconds), and then calls `process.exit`. The spans and log lines of those last
  * requests are still in the batch queues at that point, and an exporter aimed at an unreachable
- * collector can hold a flush for 30 s or more. So:
+ * collector can hold a flush for 30 s or more. So one budget of `timeoutMillis` counts from the
+ * signal:
  * - on the signal a first flush starts at once (a head start for what is already queued), for at
  *   most `timeoutMillis`;
- * - a `process.exit` called after the signal first flushes again (what the requests still in
- *   flight queued meanwhile), for at most `timeoutMillis` from that call, then exits.
+ * - a `process.exit` called after the signal flushes again (what the requests still in flight
+ *   queued meanwhile) for what is left of the budget, but at least {@link LAST_FLUSH_FLOOR_MILLIS}
+ *   (or `timeoutMillis` when smaller), then exits.
+ * With the collector down or hanging, the process therefore exits at most `timeoutMillis` + 1 s
+ * after the signal, or 1 s after Next.js's own drain when that takes longer.
  * When nobody else handles the signal (a plain Node service), we exit ourselves after the flush.
  */
 export function flushOnExit(flush: () => Promise<unknown>, timeoutMillis: number): void {
-  /** Runs `flush`, resolving when it settles or after `timeoutMillis`, whichever is first. */
-  const boundedFlush = (): Promise<void> =>
+  /** Runs `flush`, resolving when it settles or after `millis`, whichever is first. */
+  const boundedFlush = (millis: number): Promise<void> =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, timeoutMillis);
+      const timer = setTimeout(resolve, Math.max(0, millis));
       timer.unref();
       flush().then(
         () => resolve(),
@@ -44,13 +51,15 @@ export function flushOnExit(flush: () => Promise<unknown>, timeoutMillis: number
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) return;
     signalled = true;
-    const headStart = boundedFlush();
+    const budgetEnd = Date.now() + timeoutMillis;
+    const headStart = boundedFlush(timeoutMillis);
+    const lastFlush = () => boundedFlush(Math.max(Math.min(LAST_FLUSH_FLOOR_MILLIS, timeoutMillis), budgetEnd - Date.now()));
     const exit = process.exit.bind(process);
     let exiting = false;
     process.exit = ((code?: number | string | null) => {
       if (!exiting) {
         exiting = true;
-        void headStart.then(boundedFlush).then(() => exit(code ?? undefined));
+        void headStart.then(lastFlush).then(() => exit(code ?? undefined));
       }
       return undefined as never;
     }) as typeof process.exit;
