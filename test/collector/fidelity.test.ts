@@ -169,6 +169,10 @@ describe('doubles', () => {
     assert.ok(v3.includes('{"key":"one","value":{"doubleValue":1}}'), v3);
     assert.ok(v3.includes('{"key":"negZero","value":{"doubleValue":"-0"}}'), v3);
     assert.ok(v3.includes('{"key":"int","value":{"intValue":"1"}}'), v3);
+    // Jaeger's legacy model types the tag instead (a JSON number cannot say -0).
+    const legacy = (await getText(`/api/traces/${span.traceId}`)).text;
+    assert.ok(legacy.includes('{"key":"negZero","type":"float64","value":0}'), legacy);
+    assert.ok(legacy.includes('{"key":"one","type":"float64","value":1}'), legacy);
   });
 
   it('protobuf: a double 1.0 and -0.0 stay doubles', async () => {

@@ -205,7 +205,7 @@ function typedValue(value: AnyValue): Omit<JaegerTag, 'key'> {
     const number = Number(value.intValue);
     return { type: 'int64', value: Number.isSafeInteger(number) ? number : value.intValue };
   }
-  if ('doubleValue' in value) return { type: 'float64', value: value.doubleValue };
+  if ('doubleValue' in value) return { type: 'float64', value: value.doubleValue === '-0' ? -0 : value.doubleValue }; // the model spells -0 as '-0'
   if ('bytesValue' in value) return { type: 'binary', value: value.bytesValue };
   return { type: 'string', value: JSON.stringify(toPlainValue(value)) };
 }
