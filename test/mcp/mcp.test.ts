@@ -38,7 +38,7 @@ describe('otel-local mcp', () => {
     }
     const search = tools.find((tool) => tool.name === 'search_traces')!;
     assert.deepEqual(Object.keys(search.inputSchema.properties ?? {}).sort(), [
-      'attributes', 'errorsOnly', 'includeStatic', 'limit', 'lookbackMinutes', 'maxDuration', 'minDuration', 'operation', 'service', 'user',
+      'attributes', 'errorsOnly', 'hideStatic', 'limit', 'lookbackMinutes', 'maxDuration', 'minDuration', 'operation', 'service', 'user',
     ]);
   });
 
@@ -48,7 +48,7 @@ describe('otel-local mcp', () => {
     assert.equal(text, 'GET /stock  (server)');
   });
 
-  it('search_traces: the viewer filters, static assets hidden unless asked for, a note when cut off', async () => {
+  it('search_traces: the viewer filters, static assets hidden unless hideStatic is false, a note when cut off', async () => {
     const byUser = await callTool(client, 'search_traces', { user: 'alice' });
     const lines = byUser.text.split('\n');
     assert.equal(lines[0], '1 trace, newest first:');
@@ -58,7 +58,8 @@ describe('otel-local mcp', () => {
 
     const idsOf = (text: string) => [...text.matchAll(/\b[0-9a-f]{32}\b/g)].map((match) => match[0]);
     assert.deepEqual(idsOf((await callTool(client, 'search_traces')).text), [fixture.bigTraceId, fixture.pageTraceId]);
-    assert.deepEqual(idsOf((await callTool(client, 'search_traces', { includeStatic: true })).text), [fixture.bigTraceId, fixture.staticTraceId, fixture.pageTraceId]);
+    assert.deepEqual(idsOf((await callTool(client, 'search_traces', { hideStatic: false })).text), [fixture.bigTraceId, fixture.staticTraceId, fixture.pageTraceId]);
+    assert.deepEqual(idsOf((await callTool(client, 'search_traces', { hideStatic: true })).text), [fixture.bigTraceId, fixture.pageTraceId]);
     assert.deepEqual(idsOf((await callTool(client, 'search_traces', { errorsOnly: true })).text), [fixture.pageTraceId]);
     assert.deepEqual(idsOf((await callTool(client, 'search_traces', { attributes: { 'db.system': 'postgresql' } })).text), [fixture.pageTraceId]);
     assert.deepEqual(idsOf((await callTool(client, 'search_traces', { minDuration: '600ms', maxDuration: '2s' })).text), [fixture.pageTraceId]);

@@ -50,7 +50,7 @@ export function registerSearchTools(server: McpServer, target: QueryTarget): voi
       title: 'Search traces',
       description:
         'Recent traces, newest first, with the filters of the trace viewer: service, operation (span name), verified user, errors only, ' +
-        'minimum/maximum duration, span attributes, time window. Static assets and the favicon are left out unless includeStatic is true. ' +
+        'minimum/maximum duration, span attributes, time window. Static assets and the favicon are left out unless hideStatic is false. ' +
         'Each row has the trace id for get_trace and get_critical_path.',
       inputSchema: {
         service: z.string().optional().describe('a service that took part in the trace'),
@@ -60,7 +60,7 @@ export function registerSearchTools(server: McpServer, target: QueryTarget): voi
         minDuration: z.string().optional().describe('minimum trace duration, e.g. "250ms", "1.5s"'),
         maxDuration: z.string().optional().describe('maximum trace duration, e.g. "2s"'),
         attributes: z.record(z.string(), z.string()).optional().describe('attributes a span (or its resource) must have, e.g. {"http.route": "/orders"}'),
-        includeStatic: z.boolean().optional().describe('also list traces of static assets and the favicon (hidden by default)'),
+        hideStatic: z.boolean().optional().describe('leave out traces of static assets and the favicon (default true, as in the viewer)'),
         lookbackMinutes: z.number().positive().optional().describe('only traces that started in the last N minutes'),
         limit: z.number().int().min(1).max(MAX_TRACES).optional().describe(`how many traces at most (default 20, max ${MAX_TRACES})`),
       },
@@ -76,7 +76,7 @@ export function registerSearchTools(server: McpServer, target: QueryTarget): voi
         minDuration: input.minDuration,
         maxDuration: input.maxDuration,
         attributes: Object.entries(input.attributes ?? {}).map(([key, value]) => `${key}=${value}`),
-        includeStatic: input.includeStatic,
+        includeStatic: input.hideStatic === false,
         startMs: input.lookbackMinutes === undefined ? undefined : Date.now() - Math.round(input.lookbackMinutes * 60_000),
         limit,
       });
