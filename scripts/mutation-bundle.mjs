@@ -38,6 +38,8 @@ await build({
   format: 'esm',
   target: 'node20',
   packages: 'external',
+  // `next` has no exports map: node's ESM resolution needs the file name that tsx (and bundlers) find alone
+  alias: { 'next/server': 'next/server.js' },
   logLevel: 'warning',
 });
 console.log(`bundled ${files.size} test file(s)`);
