@@ -71,6 +71,10 @@ describe('viewer trace analysis', () => {
     const render = await box(page, frame(A.render));
     const prices = await box(page, frame(A.prices));
     assert.ok(render.y > root.y && prices.y > render.y);
+    // The two queries run in parallel (5-30 and 10-20 ms): each gets its own lane, neither covers the other.
+    const [qa, qb] = [await box(page, frame(A.dbA)), await box(page, frame(A.dbB))];
+    assert.ok(qb.y >= qa.y + qa.height, JSON.stringify({ qa, qb }));
+    assert.equal(qa.y, render.y, 'a lane is shared by spans that do not overlap');
     assert.ok(Math.abs(render.x - (root.x + 0.35 * root.width)) < 3, 'render starts at 35% of the trace');
     assert.ok(Math.abs(render.width - 0.6 * root.width) < 3, 'render lasts 60% of the trace');
     assert.ok(prices.x > render.x && prices.x + prices.width < render.x + render.width);

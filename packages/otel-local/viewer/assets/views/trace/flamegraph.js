@@ -1,5 +1,6 @@
-// Flamegraph of the trace: one frame per span on the same time axis as the waterfall, each
-// row one level deeper than its parent. Frames are buttons: click (or Enter) selects the span.
+// Flamegraph of the trace: one frame per span on the same time axis as the waterfall, always
+// below its parent; spans that overlap in time (parallel calls) get lanes of their own instead of
+// covering each other. Frames are buttons: click selects, arrow keys walk the tree.
 
 import { h, replace } from '../../dom.js';
 import { formatDuration, serviceHue } from '../../format.js';
@@ -8,7 +9,28 @@ import { spanBounds } from '../../trace-stats.js';
 
 const FRAME_H = 22;
 
-function frame(model, entry) {
+/**
+ * Lane of every span entry: the first lane below its parent's that is free at the span's start.
+ * Spans are placed in start order, so a lane is free when everything in it has ended.
+ */
+export function lanes(model) {
+  const spans = model.entries.filter((e) => e.type === 'span');
+  const order = spans
+    .map((e) => ({ e, bounds: spanBounds(e.span) }))
+    .sort((x, y) => (x.bounds[0] < y.bounds[0] ? -1 : x.bounds[0] > y.bounds[0] ? 1 : x.e.depth - y.e.depth));
+  const laneEnd = []; // lane -> end of the last frame placed in it
+  const laneOf = new Map();
+  for (const { e, bounds } of order) {
+    const parentLane = laneOf.get(e.span.parentSpanId);
+    let lane = parentLane === undefined ? 0 : parentLane + 1;
+    while (laneEnd[lane] !== undefined && laneEnd[lane] > bounds[0]) lane++;
+    laneEnd[lane] = bounds[1];
+    laneOf.set(e.span.spanId, lane);
+  }
+  return laneOf;
+}
+
+function frame(model, entry, lane) {
   const s = entry.span;
   const [a, b] = spanBounds(s);
   const left = fraction(model, a);
@@ -20,7 +42,7 @@ function frame(model, entry) {
       class: ['flame-frame', entry.error && 'error'],
       testid: 'flame-frame',
       tabindex: '-1',
-      dataset: { spanId: s.spanId, depth: entry.depth },
+      dataset: { spanId: s.spanId, depth: entry.depth, lane },
       title: `${label} · ${formatDuration(b - a)}`,
       'aria-label': `${label}, ${formatDuration(b - a)}`,
     },
@@ -28,7 +50,7 @@ function frame(model, entry) {
   );
   el.style.left = `${left * 100}%`;
   el.style.width = `max(1px, ${(fraction(model, b) - left) * 100}%)`;
-  el.style.top = `${entry.depth * FRAME_H}px`;
+  el.style.top = `${lane * FRAME_H}px`;
   el.style.setProperty('--hue', String(serviceHue(s.serviceName)));
   return el;
 }
@@ -37,15 +59,17 @@ function frame(model, entry) {
 export function renderFlame(view) {
   const { model } = view;
   const { flame } = view.els;
-  let maxDepth = 0;
+  const laneOf = lanes(model);
+  let maxLane = 0;
   const frames = [];
   for (const e of model.entries) {
     if (e.type !== 'span') continue;
-    if (e.depth > maxDepth) maxDepth = e.depth;
-    frames.push(frame(model, e));
+    const lane = laneOf.get(e.span.spanId);
+    if (lane > maxLane) maxLane = lane;
+    frames.push(frame(model, e, lane));
   }
   const canvas = h('div', { class: 'flame-canvas' }, frames);
-  canvas.style.height = `${(maxDepth + 1) * FRAME_H}px`;
+  canvas.style.height = `${(maxLane + 1) * FRAME_H}px`;
   replace(flame, canvas);
   view.flameFrames = new Map(frames.map((f) => [f.dataset.spanId, f]));
   view.flameStale = false;
