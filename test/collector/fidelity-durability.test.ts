@@ -63,12 +63,21 @@ async function holdFsyncs() {
   const original = prototype.sync;
   const first = deferred();
   const gate = deferred();
-  const state = { calls: 0, called: first.promise, release: gate.resolve };
+  let failure: () => Error | undefined = () => undefined;
+  const state = {
+    calls: 0,
+    called: first.promise,
+    release: gate.resolve,
+    /** `error()` is called for each file fsync once released; an Error it returns fails that fsync. */
+    failWith: (error: () => Error | undefined) => (failure = error),
+  };
   mock.method(prototype, 'sync', async function (this: FileHandle) {
     if (!(await this.stat()).isDirectory()) {
       state.calls++;
       first.resolve();
       await gate.promise;
+      const error = failure();
+      if (error) throw error;
     }
     return original.call(this);
   });
@@ -109,6 +118,30 @@ describe('durability', () => {
       await Promise.all([firstDone, ...laterDone]);
       assert.equal(fsyncs.calls, 2, 'one more fsync covers all five later writes');
       assert.equal(store.walSyncs, 2);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('a failed fsync fails only the writes it covered; the next ones are synced again', async () => {
+    const store = new TelemetryStore(join(tempDir(), 'telemetry.sqlite'), NO_LIMITS, new CollectorStats());
+    try {
+      const spans = decodeTraceRequestProto(ProtobufTraceSerializer.serializeRequest(sdkSpans(3, 'failing'))!).items;
+      const fsyncs = await holdFsyncs();
+      const failure = Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' });
+      let failNext = true;
+      store.writeSpans([spans[0]!]);
+      const first = store.durable();
+      await fsyncs.called;
+      store.writeSpans([spans[1]!]);
+      const queued = store.durable();
+      fsyncs.failWith(() => (failNext ? ((failNext = false), failure) : undefined));
+      fsyncs.release();
+      await assert.rejects(first, failure);
+      await queued; // the queued fsync ran after the failed one, and succeeded
+      store.writeSpans([spans[2]!]);
+      await store.durable();
+      assert.equal(store.walSyncs, 3);
     } finally {
       store.close();
     }

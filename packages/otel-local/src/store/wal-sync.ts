@@ -25,10 +25,12 @@ export class WalSync {
     // A run in progress may have started before the caller's commit: queue (at most) one more.
     if (this.queued) return this.queued;
     if (this.running) {
-      this.queued = this.running.then(() => {
+      const next = () => {
         this.queued = undefined;
         return this.run();
-      });
+      };
+      // After the running fsync, whether it succeeded or failed (a failure is its callers' alone).
+      this.queued = this.running.then(next, next);
       return this.queued;
     }
     return this.run();
