@@ -203,7 +203,7 @@ describe('api_v3 answers have the shapes of Jaeger\'s HTTP gateway', () => {
   it('trace summaries: FindTraceSummariesResponse, every field written and of its type', async () => {
     const request = fullTraceRequest();
     // An orphan (its parent is not in the trace), so no count is zero and Jaeger would write every field.
-    request.resourceSpans[1]!.scopeSpans[0]!.spans.push({ traceId: TRACE, spanId: '00000000000000b1', parentSpanId: '00000000000000ff', name: 'orphan', kind: 1, startTimeUnixNano: ns(3_000), endTimeUnixNano: ns(9_000), status: { code: 2 } });
+    (request.resourceSpans[1]!.scopeSpans[0]!.spans as unknown[]).push({ traceId: TRACE, spanId: '00000000000000b1', parentSpanId: '00000000000000ff', name: 'orphan', kind: 1, startTimeUnixNano: ns(3_000), endTimeUnixNano: ns(9_000), status: { code: 2 } });
     await withTraces(request, async (collector) => {
       const { status, body } = await getJson(`${collector.queryUrl}/api/v3/trace-summaries?${WINDOW}`);
       assert.equal(status, 200);
