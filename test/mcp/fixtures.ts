@@ -80,6 +80,26 @@ export async function sendFixture(otlpUrl: string): Promise<Fixture> {
   };
 }
 
+/**
+ * A slower GET /orders of user bob, 100 s after the fixture: SELECT orders takes 1 s longer, the
+ * inventory call is missing and a cache lookup is added; render takes as long. Returns its trace id.
+ */
+export async function sendSlowerOrders(otlpUrl: string): Promise<string> {
+  const exporter = new InMemorySpanExporter();
+  const shop = tracerOf('shop', exporter);
+  const within = (span: ReturnType<typeof shop.startSpan>): Context => trace.setSpan(context.active(), span);
+  const later = (millis: number) => at(100_000 + millis);
+  const root = shop.startSpan('GET /orders', { kind: SpanKind.SERVER, startTime: later(0), attributes: { 'user.id': 'bob', 'http.route': '/orders' } });
+  const load = shop.startSpan('load orders', { startTime: later(50) }, within(root));
+  shop.startSpan('cache lookup', { startTime: later(70) }, within(load)).end(later(105));
+  shop.startSpan('SELECT orders', { kind: SpanKind.CLIENT, startTime: later(110) }, within(load)).end(later(1660));
+  load.end(later(1700));
+  shop.startSpan('render', { startTime: later(1720) }, within(root)).end(later(1950));
+  root.end(later(2000));
+  await exportAll(otlpUrl, exporter.getFinishedSpans(), new InMemoryLogRecordExporter());
+  return root.spanContext().traceId;
+}
+
 async function exportAll(otlpUrl: string, spans: ReadableSpan[], logs: InMemoryLogRecordExporter): Promise<void> {
   const traceExporter = new OTLPTraceExporter({ url: `${otlpUrl}/v1/traces` });
   const logExporter = new OTLPLogExporter({ url: `${otlpUrl}/v1/logs` });

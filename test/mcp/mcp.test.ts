@@ -8,7 +8,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RunningCollector } from '../../packages/otel-local/src/index';
 import { closedPortUrl, startTestCollector } from '../collector/helpers';
 import { callTool, connectMcp, MCP_BIN } from './client';
-import { sendFixture } from './fixtures';
+import { sendFixture, sendSlowerOrders } from './fixtures';
 import type { Fixture } from './fixtures';
 
 let collector: RunningCollector;
@@ -26,10 +26,10 @@ after(async () => {
 });
 
 describe('otel-local mcp', () => {
-  it('lists its seven tools, each with a description and an input schema', async () => {
+  it('lists its nine tools, each with a description and an input schema', async () => {
     const { tools } = await client.listTools();
     assert.deepEqual(tools.map((tool) => tool.name).sort(), [
-      'get_critical_path', 'get_service_graph', 'get_trace', 'list_operations', 'list_services', 'search_logs', 'search_traces',
+      'compare_traces', 'get_critical_path', 'get_service_graph', 'get_trace', 'get_trace_stats', 'list_operations', 'list_services', 'search_logs', 'search_traces',
     ]);
     for (const tool of tools) {
       assert.ok(tool.description && tool.description.length > 20, `${tool.name} has a description`);
@@ -198,6 +198,41 @@ describe('otel-local mcp', () => {
     assert.equal(before.text, 'No spans started from 2020-09-13T12:26:40.000Z to 2020-09-13T12:26:41.000Z.');
     const lastMinutes = await callTool(client, 'get_service_graph', { endMs: 1_700_000_010_000, lookbackMinutes: 1 });
     assert.equal(lastMinutes.text.split('\n')[0], 'Service graph from 2023-11-14T22:12:30.000Z to 2023-11-14T22:13:30.000Z');
+  });
+
+  it('get_trace_stats: per operation, self time first, as the viewer computes it', async () => {
+    const { text } = await callTool(client, 'get_trace_stats', { traceId: fixture.pageTraceId });
+    assert.deepEqual(text.split('\n'), [
+      `Operations of trace ${fixture.pageTraceId}, most self time first:`,
+      'SELF      TOTAL     COUNT  MIN       P50       MAX       OPERATION [SERVICE]',
+      '550 ms    550 ms    1      550 ms    550 ms    550 ms    SELECT orders [shop]',
+      '230 ms    230 ms    1      230 ms    230 ms    230 ms    render [shop]',
+      '120 ms    1 s       1      1 s       1 s       1 s       GET /orders [shop]',
+      '70 ms     650 ms    1      650 ms    650 ms    650 ms    load orders [shop]',
+      '30 ms     30 ms     1      30 ms     30 ms     30 ms     GET /stock [inventory]',
+    ]);
+  });
+
+  it('compare_traces: a fast and a slow request of one route, span by span', async () => {
+    const slowTraceId = await sendSlowerOrders(collector.otlpUrl);
+    const { text, isError } = await callTool(client, 'compare_traces', { traceIdA: fixture.pageTraceId, traceIdB: slowTraceId });
+    assert.equal(isError, false, text);
+    assert.deepEqual(text.split('\n'), [
+      `Trace A ${fixture.pageTraceId} took 1 s; trace B ${slowTraceId} took 2 s (+1 s).`,
+      'Spans matched by their path of operation names: 3 slower, 0 faster, 1 the same, 1 added (only in B), 1 missing (only in A).',
+      'GET /orders  slower  1 s -> 2 s  (+1 s)',
+      '  load orders  slower  650 ms -> 1.65 s  (+1 s)',
+      '    GET /stock  missing  30 ms (only in A)',
+      '    cache lookup  added  35 ms (only in B)',
+      '    SELECT orders  slower  550 ms -> 1.55 s  (+1 s)',
+      '  render  same  230 ms',
+    ]);
+    const reversed = await callTool(client, 'compare_traces', { traceIdA: slowTraceId, traceIdB: fixture.pageTraceId });
+    assert.match(reversed.text, /took 2 s; trace B \w+ took 1 s \(-1 s\)\.\n.*3 faster, 1 the same, 1 added \(only in B\), 1 missing \(only in A\)/);
+    assert.deepEqual(await callTool(client, 'compare_traces', { traceIdA: fixture.pageTraceId, traceIdB: 'e'.repeat(32) }), {
+      text: `trace ${'e'.repeat(32)} not found (no spans or logs with this id)`,
+      isError: true,
+    });
   });
 
   it('sends --token (or COLLECTOR_TOKEN) to a collector that requires one; without it the 401 is the tool error', async () => {

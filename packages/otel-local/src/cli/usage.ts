@@ -24,7 +24,8 @@ Commands:
   import  <file>       store an OTLP/JSON file (from export; - reads stdin) in the collector
   mcp                  serve the Model Context Protocol on stdin/stdout for coding agents (tools:
                        list_services, list_operations, search_traces, get_trace, search_logs,
-                       get_critical_path, get_service_graph), answering from the collector at --url
+                       get_critical_path, get_trace_stats, compare_traces, get_service_graph),
+                       answering from the collector at --url
 
 Options for traces/trace/logs/export/import/mcp:
   --url <url>          query API of the collector (env COLLECTOR_URL, default ${DEFAULT_QUERY_URL})
