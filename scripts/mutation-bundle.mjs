@@ -29,17 +29,27 @@ for (const pattern of include) {
 }
 if (files.size === 0) throw new Error(`no test files match (actual: ${process.argv.slice(2).join(' ')}), expected at least one`);
 
+/** `next` has no exports map: node's ESM resolution needs the `.js` that tsx (and bundlers) find alone. */
+const nextFileNames = {
+  name: 'next-file-names',
+  setup(build) {
+    build.onResolve({ filter: /^next\/./ }, (args) => ({ path: args.path.endsWith('.js') ? args.path : `${args.path}.js`, external: true }));
+  },
+};
+
 await build({
   entryPoints: [...files].map((file) => ({ in: file, out: file.replace(/\.ts$/, '.stryker') })),
   outdir: '.',
   outExtension: { '.js': '.mjs' },
   bundle: true,
+  // modules a test imports dynamically stay lazy (a test may prepare globals before they load)
+  splitting: true,
+  chunkNames: '.stryker-chunks/[name]-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node20',
   packages: 'external',
-  // `next` has no exports map: node's ESM resolution needs the file name that tsx (and bundlers) find alone
-  alias: { 'next/server': 'next/server.js' },
+  plugins: [nextFileNames],
   logLevel: 'warning',
 });
 console.log(`bundled ${files.size} test file(s)`);
