@@ -108,10 +108,13 @@ describe('receiver fuzzing', () => {
   it('answers HTTP framing errors with 4xx or by closing the connection', async () => {
     const { port, host } = new URL(collector.otlpUrl);
     const failures: string[] = [];
+    const seen: string[] = [];
     for (const raw of rawCases(new Random(RANDOM_SEED), host, preserved.traces.protobuf.subarray(0, 64))) {
       const statuses = await sendRaw(Number(port), raw.bytes);
+      seen.push(`${raw.kind} ${statuses.length > 0 ? statuses.join('+') : 'closed'}`);
       if (statuses.some((status) => status < 200 || status >= 500 || (status >= 300 && status < 400))) failures.push(`${raw.kind}: ${statuses.join(', ')}`);
     }
+    process.stdout.write(`framing errors: ${seen.join('; ')}\n`);
     assert.deepEqual(failures, []);
   });
 
