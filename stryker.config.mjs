@@ -31,15 +31,15 @@ const areas = {
     mutate: ['packages/otel-local/src/receiver/**/*.ts', 'packages/otel-local/src/http/**/*.ts'],
     testFiles: ['test/collector/*.test.ts', '!test/collector/layers.test.ts', '!test/collector/decode-limits.test.ts'],
   },
-  // OTLP decoders: JSON and protobuf into the internal model (unit level: the receiver's tests, which start a
-  // collector per file, are left to the receiver area)
+  // OTLP decoders: JSON and protobuf into the internal model (unit level: the tests that start a collector,
+  // receiver and deep-values, are left to the receiver area)
   decoders: {
     mutate: ['packages/otel-local/src/otlp/**/*.ts', 'packages/otel-local/src/protobuf/**/*.ts'],
     testFiles: [
       'test/collector/decoders.test.ts',
-      'test/collector/deep-values.test.ts',
       'test/collector/display-name.test.ts',
       'test/collector/decoders-contract.test.ts',
+      'test/collector/decoders-protobuf.test.ts',
     ],
     bundle: true,
   },
