@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ENTRY_POINTS_BY_MODE, callEntryPoint } from './client';
-import { roots, signIn, useStack, waitForTrace } from './harness';
+import { deepestContext, roots, signIn, useStack, waitForTrace } from './harness';
 import type { StoredTrace } from './harness';
 
 /** Entry points whose code writes a log line with the logger. */
@@ -82,6 +82,30 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`entry poi
     assert.equal(bob[1], '');
   });
 
+  // The 'use cache' function is used by a page of the Cache Components build only.
+  if (mode === 'cache-components') it("a 'use cache' function filled by a signed-in user never sees that user, getRequestContext() throws cached-output there, and its log line carries no user", async () => {
+    const page = async (userId: string) => {
+      const html = await (await fetch(`${stack().baseUrl}/use-cache`, { headers: { cookie: await signIn(stack().baseUrl, userId) } })).text();
+      const tag = /<section[^>]*data-testid="use-cache"[^>]*>/.exec(html)?.[0] ?? '';
+      const attribute = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(tag)?.[1];
+      return { html, traceId: deepestContext(html).traceId, computedAt: attribute('data-computed-at'), seenUserId: attribute('data-seen-user-id'), probe: attribute('data-get-request-context') };
+    };
+    const alice = await page('use-cache-alice');
+    const bob = await page('use-cache-bob');
+    assert.ok(alice.computedAt, `the page rendered the cached function's result: ${alice.html.slice(0, 300)}`);
+    assert.equal(bob.computedAt, alice.computedAt, 'bob got the entry alice filled');
+    assert.equal(alice.seenUserId, '');
+    assert.equal(alice.probe, 'cached-output');
+    const trace = await waitForTrace(stack().queryUrl, alice.traceId, (t) => t.logs.some((log) => log.body === 'prices computed'));
+    const line = trace.logs.find((log) => log.body === 'prices computed');
+    assert.ok(line, "the 'use cache' function's log line is in the trace of the request that filled the entry");
+    assert.equal(line.userId, null, 'the log line carries no user');
+    assert.equal(line.attributes.tenant_id, undefined, 'nor app fields');
+    const stdout = stack().next.stdout.filter((entry) => entry.includes('"prices computed"'));
+    assert.equal(stdout.length, 1, 'computed once for both users');
+    assert.ok(!stdout[0].includes('use-cache-alice') && !stdout[0].includes('user_id'), `no user on the stdout line: ${stdout[0]}`);
+  });
+
   // The 'use cache' page exists in the Cache Components build only ('use cache' refuses edge routes).
   if (mode === 'cache-components') it("'use cache' output triggered by a signed-in user never holds that user, and getRequestContext() throws cached-output there", async () => {
     const cookie = await signIn(stack().baseUrl, 'isr-alice');
@@ -104,6 +128,21 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`entry poi
     assert.equal(first.probe, 'cached-output');
     assert.equal(regenerated.probe, 'cached-output');
     assert.ok(!regenerated.html.includes('isr-alice'), 'the regenerated page holds no trace of the triggering user');
+  });
+
+  it('the demo links each trace id to the viewer, has a favicon, and shows the cached time readable', async () => {
+    const cookie = await signIn(stack().baseUrl, 'demo-look-user');
+    const html = await (await fetch(`${stack().baseUrl}/nested`, { headers: { cookie } })).text();
+    const { traceId } = deepestContext(html);
+    assert.ok(html.includes(`href="http://localhost:16686/trace/${traceId}"`), 'the trace id links to its trace in the viewer');
+    const icon = /<link rel="icon" href="([^"]+)"/.exec(html)?.[1];
+    assert.ok(icon, 'the page links a favicon');
+    const response = await fetch(`${stack().baseUrl}${icon.replace(/&amp;/g, '&')}`);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /^image\/svg\+xml/);
+    const cached = await (await fetch(`${stack().baseUrl}/cached`, { headers: { cookie } })).text();
+    const computedAt = Number(/data-computed-at="(\d+)"/.exec(cached)?.[1]);
+    assert.ok(cached.includes(`>${new Date(computedAt).toISOString().slice(11, 19)}<!-- --> UTC</time>`) || cached.includes(`>${new Date(computedAt).toISOString().slice(11, 19)} UTC</time>`), 'the cached time is shown as HH:MM:SS UTC');
   });
 
   it('a server-side fetch carries traceparent to the allow-listed service only, which joins the trace', async () => {

@@ -57,7 +57,7 @@ function assertRequestRoot(trace: StoredTrace, expected: { root: string; entryPo
   for (const span of appSpans(trace)) for (const legacy of LEGACY_HTTP) assert.equal(span.attributes[legacy], undefined, `${span.name} has no ${legacy}`);
   for (const span of requestSpans(trace)) {
     assert.ok(nanos(span.startTimeUnixNano) >= nanos(root.startTimeUnixNano), `${span.name} starts within the root`);
-    assert.ok(nanos(span.endTimeUnixNano) <= nanos(root.endTimeUnixNano), `${span.name} ends within the root`);
+    assert.ok(nanos(span.endTimeUnixNano) <= nanos(root.endTimeUnixNano), `${span.name} ends within the root (${span.endTimeUnixNano} > ${root.endTimeUnixNano})`);
   }
   return root;
 }

@@ -155,10 +155,20 @@ describe('logger: OTel records (in memory)', () => {
   });
 
   it('applies the logger serializers to the record, like to the line', () => {
-    const { log, records, lines } = capturingLogger({ serializers: { secret: () => '[redacted]' } });
-    log.info({ secret: 'hunter2' }, 'serialized');
-    assert.equal(lines[0]!.secret, '[redacted]');
-    assert.equal(records.getFinishedLogRecords()[0]?.attributes.secret, '[redacted]');
+    const { log, records, lines } = capturingLogger({ serializers: { pan: () => '[masked]' } });
+    log.info({ pan: '4242424242424242' }, 'serialized');
+    assert.equal(lines[0]!.pan, '[masked]');
+    assert.equal(records.getFinishedLogRecords()[0]?.attributes.pan, '[masked]');
+  });
+
+  it('redacts denylisted keys at the top level and one level down, in the line and the record, without changing the caller\'s object', () => {
+    const { log, records, lines } = capturingLogger();
+    const logged = { Password: 'hunter2', headers: { authorization: 'Bearer x', accept: 'json' }, keep: 'me' };
+    log.info(logged, 'redacted');
+    assert.deepEqual([lines[0]!.Password, (lines[0]!.headers as Record<string, string>).authorization, (lines[0]!.headers as Record<string, string>).accept, lines[0]!.keep], ['[REDACTED]', '[REDACTED]', 'json', 'me']);
+    const attributes = records.getFinishedLogRecords()[0]!.attributes;
+    assert.deepEqual([attributes.Password, attributes['headers.authorization'], attributes['headers.accept']], ['[REDACTED]', '[REDACTED]', 'json']);
+    assert.equal(logged.Password, 'hunter2');
   });
 
   it('never throws into the caller when emitting fails, still writes the line, and reports once', async () => {

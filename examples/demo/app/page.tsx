@@ -18,6 +18,8 @@ export default function Home() {
         <li><a href="/api/outbound">A call to a second service (trace continues there)</a></li>
         <li><a href="/api/public/whoami">A route outside the proxy matcher (always anonymous)</a></li>
         <li><a href="/isr">An ISR page (never shows a user)</a></li>
+        <li><a href="/use-cache">A &apos;use cache&apos; function in a per-user page</a> (Cache Components build)</li>
+        <li><a href="/fail">A page that fails</a>, <a href="/api/boom">a Route Handler that fails</a>: errors on the trace</li>
       </ul>
     </main>
   );

@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import { cacheLife } from 'next/cache';
-import { RequestContextUnavailableError, getRequestContext, tryGetRequestContext } from 'next-request-context';
+import { tryGetRequestContext } from 'next-request-context';
+import { probeRequestContext } from '../_services/context-probe';
 
 /**
  * Cached output, regenerated at most every 2 seconds and served to everyone ('use cache' with a
@@ -13,20 +14,10 @@ async function SharedPart() {
   cacheLife({ stale: 2, revalidate: 2, expire: 60 });
   const found = tryGetRequestContext();
   return (
-    <section data-testid="isr" data-rendered-at={Date.now()} data-user-id={found?.userId ?? ''} data-trace-id={found?.traceId ?? ''} data-get-request-context={probe()}>
+    <section data-testid="isr" data-rendered-at={Date.now()} data-user-id={found?.userId ?? ''} data-trace-id={found?.traceId ?? ''} data-get-request-context={probeRequestContext()}>
       {found ? `rendered for ${found.userId ?? 'anonymous'}` : 'rendered without request context (shared output)'}
     </section>
   );
-}
-
-/** What getRequestContext() does here: `available`, or the error's reason. */
-function probe(): string {
-  try {
-    getRequestContext();
-    return 'available';
-  } catch (error) {
-    return error instanceof RequestContextUnavailableError ? error.reason : 'unexpected-error';
-  }
 }
 
 export default function IsrPage() {

@@ -4,6 +4,7 @@ import type { NextRequest } from 'next/server.js';
 import { checkFields, fieldAttributeName } from '../context/fields.js';
 import type { RequestFields } from '../context/fields.js';
 import { USER_ID_KEY } from '../context/scope.js';
+import { exportedUserId } from '../context/pii-policy.js';
 import { getUserTokenCodec } from './codec.js';
 import { MAX_USER_ID_BYTES, USER_HEADER } from './user-token.js';
 
@@ -60,7 +61,8 @@ export function forwardVerifiedUser(request: NextRequest, user: string | undefin
     if (token !== undefined) {
       headers.set(USER_HEADER, token);
       // The proxy's own span, like every span after it, records who the request is for.
-      if (userId !== undefined) span?.setAttribute(USER_ID_KEY, userId);
+      const exported = userId === undefined ? undefined : exportedUserId(userId);
+      if (exported !== undefined) span?.setAttribute(USER_ID_KEY, exported);
       if (checked !== undefined) for (const name in checked.values) span?.setAttribute(fieldAttributeName(name), checked.values[name]!);
     } else if (userId !== undefined && !warnedUnsignable) {
       warnedUnsignable = true;

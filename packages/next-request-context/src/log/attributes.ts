@@ -1,4 +1,5 @@
 import type { AnyValue, LogAttributes } from '@opentelemetry/api-logs';
+import { isRedactedKey, REDACTED } from '../context/pii-policy.js';
 
 /** Nested objects deeper than this are sent as one JSON string instead of more dotted keys. */
 const MAX_FLATTEN_DEPTH = 3;
@@ -7,9 +8,14 @@ const MAX_FLATTEN_DEPTH = 3;
  * Writes `value` into `out` under `key` as OTel attribute values: primitives as they are, plain
  * objects flattened into dotted keys (`req.method`) so backends can filter on them, arrays of one
  * primitive type as arrays, anything else (mixed arrays, deep or odd objects) as a JSON string.
- * `undefined`, functions and symbols are skipped, as in pino's JSON output.
+ * `undefined`, functions and symbols are skipped, as in pino's JSON output. A denylisted key (see
+ * `isRedactedKey`) gets `[REDACTED]`.
  */
 export function addAttribute(out: LogAttributes, key: string, value: unknown, depth = 0): void {
+  if (value !== undefined && isRedactedKey(key)) {
+    out[key] = REDACTED;
+    return;
+  }
   switch (typeof value) {
     case 'string':
     case 'number':

@@ -1,7 +1,9 @@
 import { context } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
+import { describeCachedRender } from '../context/cached-output-guard.js';
 import { readRequestContext } from '../context/request-context.js';
 import { logKey } from '../context/fields.js';
+import { exportedUserId } from '../context/pii-policy.js';
 import type { RequestFieldValue } from '../context/fields.js';
 
 /**
@@ -30,6 +32,8 @@ export interface Correlation {
   readonly lineMembers: string;
   /** The OTel context itself, to hand to the LogRecord so the SDK sets its traceId/spanId/flags. */
   readonly context: Context;
+  /** The same without user and app fields, for lines written while Next.js renders cached output; built on first use. */
+  shared?: Correlation;
 }
 
 /**
@@ -45,30 +49,33 @@ const TRACE_FLAGS_HEX: readonly string[] = Array.from({ length: 256 }, (_, flags
  */
 const byContext = new WeakMap<Context, Correlation>();
 
+function correlation(ctx: Context, fields: RequestLogFields, verified: Readonly<Record<string, RequestFieldValue>>): Correlation {
+  // JSON.stringify of the whole object escapes a user id with quotes or control characters.
+  return { fields, verified, lineMembers: `,${JSON.stringify(fields).slice(1, -1)}`, context: ctx };
+}
+
 /**
  * The request fields for `ctx`, or `undefined` outside a request (module scope, `next build`,
  * timers started outside a request, a span that is not a request's). Outside a request this
- * allocates nothing. Uses `readRequestContext`, which skips the cached-output guard on purpose:
- * a log line is never served to another user.
+ * allocates nothing. While Next.js renders output it caches for every user (`'use cache'`,
+ * `unstable_cache`, ISR) the line keeps the trace but carries no user and no app fields: that work
+ * is not done for the user whose request happened to fill the cache.
  */
 export function correlationFor(ctx: Context): Correlation | undefined {
-  const cached = byContext.get(ctx);
-  if (cached !== undefined) return cached;
-  const request = readRequestContext(ctx);
-  if (request === undefined) return undefined;
-  const verified: Record<string, RequestFieldValue> = request.userId === undefined ? {} : { user_id: request.userId };
-  const appFields = request.fields as Readonly<Record<string, RequestFieldValue>>;
-  for (const name in appFields) verified[logKey(name)] = appFields[name]!;
-  const fields: RequestLogFields = {
-    trace_id: request.traceId,
-    span_id: request.spanId,
-    trace_flags: TRACE_FLAGS_HEX[request.traceFlags & 0xff]!,
-    ...verified,
-  };
-  // JSON.stringify of the whole object escapes a user id with quotes or control characters.
-  const correlation: Correlation = { fields, verified, lineMembers: `,${JSON.stringify(fields).slice(1, -1)}`, context: ctx };
-  byContext.set(ctx, correlation);
-  return correlation;
+  let found = byContext.get(ctx);
+  if (found === undefined) {
+    const request = readRequestContext(ctx);
+    if (request === undefined) return undefined;
+    const userId = request.userId === undefined ? undefined : exportedUserId(request.userId);
+    const verified: Record<string, RequestFieldValue> = userId === undefined ? {} : { user_id: userId };
+    const appFields = request.fields as Readonly<Record<string, RequestFieldValue>>;
+    for (const name in appFields) verified[logKey(name)] = appFields[name]!;
+    found = correlation(ctx, { trace_id: request.traceId, span_id: request.spanId, trace_flags: TRACE_FLAGS_HEX[request.traceFlags & 0xff]!, ...verified }, verified);
+    byContext.set(ctx, found);
+  }
+  if (describeCachedRender() === undefined) return found;
+  const { trace_id, span_id, trace_flags } = found.fields;
+  return (found.shared ??= correlation(ctx, { trace_id, span_id, trace_flags }, {}));
 }
 
 /**

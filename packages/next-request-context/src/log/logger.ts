@@ -3,6 +3,7 @@ import type { LoggerProvider } from '@opentelemetry/api-logs';
 import pino from 'pino';
 import type { Logger, LoggerOptions } from 'pino';
 import { insertRequestFields } from './correlation.js';
+import { redactLogObject } from './redact.js';
 import type { Environment } from '../settings/rules.js';
 import { resolveLogLevel } from './levels.js';
 import { createRateLimitedReport, stderrSink } from '../export/rate-limited-report.js';
@@ -49,7 +50,9 @@ const SHIPPING_FAILURE_REPORT_MILLIS = 60_000;
  * - Every line written while a request is handled gets `trace_id`, `span_id`, `trace_flags`
  *   (`"01"`) and, when the user is known, `user_id` (see `insertRequestFields`); lines outside a
  *   request get none of them.
- * - Lines are JSON on stdout, written in this thread (no transports or workers).
+ * - Lines are JSON on stdout, written in this thread (no transports or workers); denylisted keys
+ *   (`password`, `authorization`, `cookie`, `token`, … and `REQUEST_CONTEXT_REDACT_KEYS`) are
+ *   `[REDACTED]` at the top level and one level down, in the line and the OTLP record.
  * - Every line is also emitted as an OTel LogRecord (see `toOtelLogRecord`) whose traceId/spanId
  *   are the request's, through the OTel LoggerProvider; emitting never throws into the caller.
  *
@@ -64,7 +67,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     options.level !== undefined ? resolveLogLevel(options.level, 'level option') : resolveLogLevel(env.LOG_LEVEL, 'LOG_LEVEL');
   const stdout = options.destination ?? pino.destination({ dest: 1, sync: false });
   const destination = options.loggerProvider === false ? stdout : shippingDestination(stdout, options);
-  return pino({ ...passThrough(options), level, hooks: { streamWrite: insertRequestFields } }, destination);
+  return pino({ ...passThrough(options), level, formatters: { log: redactLogObject }, hooks: { streamWrite: insertRequestFields } }, destination);
 }
 
 /** The pino options the caller may set, without undefined keys: pino's Object.assign would let them erase its defaults. */

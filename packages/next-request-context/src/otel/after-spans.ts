@@ -1,7 +1,7 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
 import { afterTaskAsyncStorage } from 'next/dist/server/app-render/after-task-async-storage.external.js';
-import { requestState } from './request-state.js';
+import { requestState, rootSpan } from './request-state.js';
 
 const TRACED = Symbol.for('next-request-context.after-spans');
 
@@ -58,8 +58,7 @@ export function traceAfterCallbacks(): void {
   storage[TRACED] = true;
   const run = storage.run;
   storage.run = function runTraced(this: unknown, store, fn, ...args) {
-    const state = requestState(context.active());
-    const root = state?.proxyPass?.span ?? state?.root;
+    const root = rootSpan(requestState(context.active()));
     if (root === undefined) return run.call(this, store, fn, ...args);
     return run.call(this, store, () => runInAfterSpan(root, () => fn(...args)));
   };

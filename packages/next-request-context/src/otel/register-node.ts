@@ -15,6 +15,8 @@ import { registerContextOnly } from './register-context-only.js';
 import { RequestRootProcessor } from './request-root-processor.js';
 import { UserIdSpanProcessor } from './user-span-processor.js';
 import { setFieldAttributeNames } from '../context/fields.js';
+import { setPiiPolicy } from '../context/pii-policy.js';
+import { createPseudonymizer } from './pseudonymizer.js';
 
 const REGISTERED = Symbol.for('next-request-context.registered');
 
@@ -38,6 +40,7 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
   state[REGISTERED] = config;
 
   setFieldAttributeNames(config.fieldAttributes ?? {});
+  setPiiPolicy(config.userIdExport, config.redactKeys, createPseudonymizer());
   const propagator = createPropagator(config);
   if (config.exportDisabled) {
     registerContextOnly(propagator);

@@ -1,6 +1,6 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
-import { requestState } from './request-state.js';
+import { requestState, rootSpan } from './request-state.js';
 
 /** What Next.js passes to `onRequestError` about the failed request (its `errorContext`). */
 export interface RequestErrorContext {
@@ -31,8 +31,7 @@ function asError(error: unknown): Error {
 
 /** The request's root span while it is open: the proxy pass waiting for this render pass, else this pass's span. */
 function openRoot(): Span | undefined {
-  const state = requestState(context.active());
-  const root = state?.proxyPass?.span ?? state?.root;
+  const root = rootSpan(requestState(context.active()));
   return root?.isRecording() ? root : undefined;
 }
 

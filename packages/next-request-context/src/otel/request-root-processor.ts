@@ -1,55 +1,26 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { Context, TimeInput } from '@opentelemetry/api';
+import type { Context, HrTime, TimeInput } from '@opentelemetry/api';
 import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { applyPolicy, errorType } from './export-policy.js';
 import { pathOf, useCurrentHttpConventions } from './http-attributes.js';
-import { requestState } from './request-state.js';
+import { defer, endStale, takePending } from './pending-passes.js';
+import { requestState, rootSpan } from './request-state.js';
 import { setUserAttributes } from './user-span-processor.js';
-import type { PendingPass, RequestState } from './request-state.js';
+import type { RequestState } from './request-state.js';
 
 const HANDLE_REQUEST = 'BaseServer.handleRequest';
 const PROXY = 'Middleware.execute';
 const ROUTE_HANDLER = 'AppRouteRouteHandlers.runHandler';
 const PAGE_RENDER = 'AppRender.getBodyResult';
-/** A proxy pass whose render pass has not started after this long ends as it was (a public file, an aborted request). */
-const STALE_MILLIS = 30_000;
+const RESPONSE = 'NextNodeServer.startResponse';
 
-/** Proxy passes waiting for their render pass, by span id, oldest first. */
-const pending = new Map<string, PendingPass>();
-let sweeper: ReturnType<typeof setInterval> | undefined;
-
-function endStale(now: number): void {
-  for (const [id, pass] of pending) {
-    if (now - pass.endedAt < STALE_MILLIS) break;
-    pending.delete(id);
-    pass.end.call(pass.span, pass.endedAt);
-  }
-}
-
-function defer(span: Span, end: Span['end']): void {
-  const now = Date.now();
-  endStale(now);
-  pending.set(span.spanContext().spanId, { span, end, endedAt: now });
-  if (sweeper === undefined) {
-    sweeper = setInterval(() => endStale(Date.now()), STALE_MILLIS);
-    (sweeper as { unref?: () => void }).unref?.();
-  }
-}
+/** The pass of each open proxy and `start response` span: what their end changes. */
+const passOf = new WeakMap<Span, RequestState>();
 
 /** The Server Action's exported name, from the manifest Next.js keeps on `globalThis`. */
 function actionName(id: string): string | undefined {
   const manifests = (globalThis as Record<symbol, { serverActionsManifest?: { node?: Record<string, { exportedName?: string }> } } | undefined>)[Symbol.for('next.server.manifests')];
   return manifests?.serverActionsManifest?.node?.[id]?.exportedName;
-}
-
-/** The exception type a failed span records (`error.type`, else its last exception event), never its message. */
-function errorType(span: Span): string | undefined {
-  const type = span.attributes['error.type'];
-  if (typeof type === 'string') return type;
-  for (let i = span.events.length - 1; i >= 0; i--) {
-    const event = span.events[i]!;
-    if (event.name === 'exception') return String(event.attributes?.['exception.type'] ?? '') || undefined;
-  }
-  return undefined;
 }
 
 /**
@@ -92,6 +63,18 @@ function describe(span: Span, state: RequestState): void {
   root.setAttributes({ 'next.entry_point': entryPoint, 'next.runtime': edge ? 'edge' : 'nodejs' });
 }
 
+const later = (a: HrTime, b: HrTime | undefined): HrTime => (b !== undefined && (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1])) ? b : a);
+
+function now(): HrTime {
+  const ms = Date.now();
+  return [Math.floor(ms / 1000), (ms % 1000) * 1e6];
+}
+
+/**
+ * Next.js ends the span of a pass: a proxy pass that lets the request continue waits for its
+ * render pass; otherwise the request is described, and its root ends once the response is written
+ * too (Next.js may end the pass before its `start response` span, as for Server Actions).
+ */
 function finish(span: Span, state: RequestState, end: Span['end'], endTime?: TimeInput): void {
   const pass = state.proxyPass;
   if (pass === undefined && span.attributes['next.bubble'] === true) return defer(span, end);
@@ -100,8 +83,31 @@ function finish(span: Span, state: RequestState, end: Span['end'], endTime?: Tim
   } catch {
     // naming is never a reason to lose the span or fail the request
   }
-  end.call(span, endTime);
-  if (pass !== undefined) pass.end.call(pass.span, span.endTime);
+  if (pass !== undefined) {
+    end.call(span, endTime);
+    state.close = () => pass.end.call(pass.span, later(span.endTime, state.responseEnd));
+  } else {
+    const at = endTime === undefined ? now() : undefined;
+    state.close = () => end.call(span, at === undefined ? endTime : later(at, state.responseEnd));
+  }
+  if (!state.responses) closeRoot(state);
+}
+
+function closeRoot(state: RequestState): void {
+  const close = state.close;
+  state.close = undefined;
+  close?.();
+}
+
+/** A proxy that failed: its exception goes on the request's root (Next.js calls no `onRequestError` for a nodejs proxy). */
+function proxyFailed(span: Span, state: RequestState): void {
+  const root = rootSpan(state);
+  const event = span.events.find((e) => e.name === 'exception');
+  if (root === undefined || event === undefined || root.events.some((e) => e.name === 'exception')) return;
+  root.addEvent('exception', event.attributes, event.time);
+  const type = errorType(span);
+  root.setStatus({ code: SpanStatusCode.ERROR, message: type ?? '' });
+  if (type !== undefined) root.setAttribute('error.type', type);
 }
 
 /**
@@ -115,11 +121,14 @@ function finish(span: Span, state: RequestState, end: Span['end'], endTime?: Tim
  * `proxy`, the render pass `page /route`, `route /route` or `action <name>` (with `next.action.id`).
  * Without a proxy the one pass is the root. An inbound `traceparent` stays the root's parent.
  *
- * It also applies the status rule: an error status's message is replaced by the exception's type
- * (`error.type`, else the exception event's `exception.type`): Next.js puts the error message
- * there, and a message may hold user data; the exception event keeps it.
+ * A proxy error goes on the root too (error status, the exception event).
+ * It also applies the PII policy to every span (see `applyPolicy`) and the status rule: an error
+ * status's message is replaced by the exception's type (`error.type`, else the exception event's
+ * `exception.type`): Next.js puts the error message there, and a message may hold user data; the
+ * exception event keeps it.
  *
- * No span is added; per request it costs one closure and, with a proxy, one map entry.
+ * No span is added; per request it costs two closures, weak-map entries for the proxy and response
+ * spans and, with a proxy, one map entry.
  */
 export class RequestRootProcessor implements SpanProcessor {
   onStart(span: Span, parentContext: Context): void {
@@ -129,15 +138,15 @@ export class RequestRootProcessor implements SpanProcessor {
     if (type === HANDLE_REQUEST && state.root === undefined) {
       state.root = span;
       const parentId = span.parentSpanContext?.spanId;
-      const pass = parentId === undefined ? undefined : pending.get(parentId);
-      if (pass !== undefined) {
-        pending.delete(parentId!);
-        state.proxyPass = pass;
-      }
+      if (parentId !== undefined) state.proxyPass = takePending(parentId);
       const end = span.end;
       span.end = (endTime) => finish(span, state, end, endTime);
+    } else if (type === RESPONSE) {
+      state.responses = (state.responses ?? 0) + 1;
+      passOf.set(span, state);
     } else if (type === PROXY) {
       state.proxied = true;
+      passOf.set(span, state);
       span.updateName('proxy');
       span.setAttribute('next.entry_point', 'proxy');
       useCurrentHttpConventions(span);
@@ -148,11 +157,18 @@ export class RequestRootProcessor implements SpanProcessor {
     }
   }
 
-  onEnding(span: Span): void {
-    if (span.status.code === SpanStatusCode.ERROR && span.status.message) span.setStatus({ code: SpanStatusCode.ERROR, message: errorType(span) ?? '' });
+  onEnd(span: Span): void {
+    const state = passOf.get(span);
+    if (state !== undefined) {
+      if (span.attributes['next.span_type'] === PROXY) {
+        if (span.status.code === SpanStatusCode.ERROR) proxyFailed(span, state);
+      } else {
+        state.responseEnd = later(span.endTime, state.responseEnd);
+        if (--state.responses! === 0) closeRoot(state);
+      }
+    }
+    applyPolicy(span);
   }
-
-  onEnd(): void {}
 
   forceFlush(): Promise<void> {
     return Promise.resolve();

@@ -1,5 +1,4 @@
-import { createContextKey } from '@opentelemetry/api';
-import type { Context, TextMapGetter, TextMapPropagator } from '@opentelemetry/api';
+import type { Context, HrTime, TextMapGetter, TextMapPropagator } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/sdk-trace-base';
 
 /**
@@ -20,6 +19,17 @@ export interface RequestState {
   handler?: 'page' | 'route';
   /** Whether the proxy ran in this pass. */
   proxied?: boolean;
+  /** Next.js's `start response` spans still open: the response is still being written. */
+  responses?: number;
+  /** When the last `start response` span ended. */
+  responseEnd?: HrTime;
+  /** Ends the request's root; set once the pass ended while its response was still being written. */
+  close?: () => void;
+}
+
+/** The request's root span: the proxy pass the request went through, else the pass's own span. */
+export function rootSpan(state: RequestState | undefined): Span | undefined {
+  return state?.proxyPass?.span ?? state?.root;
 }
 
 /** A proxy pass whose span waits, open, for the render pass it let through. */
@@ -31,7 +41,11 @@ export interface PendingPass {
   readonly endedAt: number;
 }
 
-const STATE_KEY = createContextKey('next-request-context.request-state');
+/**
+ * A registered symbol, not `createContextKey`: Next.js bundles the proxy (and the instrumentation
+ * it loads for the proxy's errors) apart from the server, and both copies must find the state.
+ */
+const STATE_KEY = Symbol.for('next-request-context.request-state');
 
 /** The request state of `ctx`, `undefined` outside a request pass. */
 export function requestState(ctx: Context): RequestState | undefined {
@@ -40,8 +54,8 @@ export function requestState(ctx: Context): RequestState | undefined {
 
 /**
  * Starts a request state for each pass: Next.js calls the global propagator's `extract` with the
- * inbound headers when a pass starts; place it after the trusted user propagator. Reads only the `next-action` header (an id, never
- * arguments); injects nothing.
+ * inbound headers when a pass starts; place it after the trusted user propagator. Reads only the
+ * `next-action` header (an id, never arguments); injects nothing.
  */
 export class RequestStatePropagator implements TextMapPropagator {
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {

@@ -2,11 +2,13 @@ import type { Context } from '@opentelemetry/api';
 import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { fieldAttributeName } from '../context/fields.js';
 import { scopeFields, scopeUserId, USER_ID_KEY } from '../context/scope.js';
+import { exportedUserId } from '../context/pii-policy.js';
 
-/** Sets `user.id` and the app fields' attributes of request context `ctx` on `span` (an open span). */
+/** Sets `user.id` (as the PII policy exports it) and the app fields' attributes of request context `ctx` on `span` (an open span). */
 export function setUserAttributes(span: Span, ctx: Context): void {
   const userId = scopeUserId(ctx);
-  if (userId !== undefined) span.setAttribute(USER_ID_KEY, userId);
+  const exported = userId === undefined ? undefined : exportedUserId(userId);
+  if (exported !== undefined) span.setAttribute(USER_ID_KEY, exported);
   const fields = scopeFields(ctx);
   for (const name in fields) span.setAttribute(fieldAttributeName(name), fields[name]!);
 }

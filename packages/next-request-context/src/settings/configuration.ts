@@ -2,6 +2,7 @@ import { ConfigurationError } from './error.js';
 import { checkPositiveInteger, oneOf, parseBoolean, parseHttpUrl, parseOrigin, present } from './rules.js';
 import type { Environment } from './rules.js';
 import { FIELD_NAME } from '../context/fields.js';
+import type { UserIdExport } from '../context/pii-policy.js';
 
 /**
  * Everything the bootstrap can be told. Each option has an environment variable; an option passed
@@ -47,6 +48,21 @@ export interface Configuration {
    * then absent).
    */
   fieldAttributes?: Readonly<Record<string, string>>;
+  /**
+   * How the verified user id leaves the process, on spans (`user.id`) and log lines (`user_id`, on
+   * stdout and over OTLP): `plain`; `pseudonymized`, `u_` and 32 hex digits of an HMAC-SHA256
+   * keyed with `REQUEST_CONTEXT_SECRET` (stable across instances and restarts sharing the secret;
+   * a new secret gives new pseudonyms); or `none`. `getRequestContext().userId` is always the id.
+   * Env `REQUEST_CONTEXT_USER_ID_EXPORT`. Default `plain`.
+   */
+  userIdExport: UserIdExport;
+  /**
+   * Keys whose values are replaced by `[REDACTED]` on spans (an attribute whose name after its last
+   * dot is one: `http.request.header.authorization`) and in log lines (top level and one level down),
+   * matched case-insensitively, in addition to `password`, `authorization`, `cookie`, `set-cookie`,
+   * `token` and `secret`. Env `REQUEST_CONTEXT_REDACT_KEYS`, comma-separated. Default none.
+   */
+  redactKeys: readonly string[];
 }
 
 /** The defaults, in one place. */
@@ -58,6 +74,8 @@ export const DEFAULTS: Readonly<Configuration> = Object.freeze({
   propagateTraceTo: [],
   propagateUserId: false,
   shutdownTimeoutMillis: 3000,
+  userIdExport: 'plain',
+  redactKeys: [],
 });
 
 const FIELD_ATTRIBUTES_ENV = 'REQUEST_CONTEXT_FIELD_ATTRIBUTES';
@@ -80,6 +98,18 @@ function fieldAttributes(option: Readonly<Record<string, string>> | undefined, e
     names[field] = attribute;
   }
   return pairs.length === 0 ? {} : { fieldAttributes: Object.freeze(names) };
+}
+
+const REDACT_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The PII settings: `REQUEST_CONTEXT_USER_ID_EXPORT` and `REQUEST_CONTEXT_REDACT_KEYS`. */
+function piiSettings(overrides: Partial<Configuration>, env: Environment): Pick<Configuration, 'userIdExport' | 'redactKeys'> {
+  const userIdExport = overrides.userIdExport ?? oneOf('REQUEST_CONTEXT_USER_ID_EXPORT', present(env.REQUEST_CONTEXT_USER_ID_EXPORT) ?? DEFAULTS.userIdExport, ['plain', 'pseudonymized', 'none'] as const);
+  const redactKeys = overrides.redactKeys ?? (env.REQUEST_CONTEXT_REDACT_KEYS ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '');
+  for (const key of redactKeys) {
+    if (!REDACT_KEY.test(key)) throw new ConfigurationError('REQUEST_CONTEXT_REDACT_KEYS', JSON.stringify(key), 'comma-separated keys of 1 to 64 letters, digits, dashes or underscores (no dots: the part after the last dot is compared)');
+  }
+  return { userIdExport, redactKeys };
 }
 
 const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
@@ -141,5 +171,6 @@ export function resolveConfiguration(overrides: Partial<Configuration> = {}, env
     propagateUserId: overrides.propagateUserId ?? parseBoolean('REQUEST_CONTEXT_PROPAGATE_USER_ID', env.REQUEST_CONTEXT_PROPAGATE_USER_ID, DEFAULTS.propagateUserId),
     shutdownTimeoutMillis,
     ...fieldAttributes(overrides.fieldAttributes, env),
+    ...piiSettings(overrides, env),
   };
 }

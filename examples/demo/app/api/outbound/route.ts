@@ -24,10 +24,10 @@ async function call(url: string): Promise<Echo | { error: string }> {
  */
 export async function GET() {
   await connection(); // per request: a GET handler would otherwise be prerendered by next build
-  const { traceId, userId } = getRequestContext();
+  const { traceId, traceFlags, userId } = getRequestContext();
   const inventoryUrl = process.env.INVENTORY_URL ?? 'http://127.0.0.1:4100';
   const otherUrl = process.env.OUTBOUND_OTHER_URL ?? 'http://127.0.0.1:4101';
   const [allowListed, other] = await Promise.all([call(`${inventoryUrl}/inventory`), call(`${otherUrl}/inventory`)]);
   logger.info({ entry: 'outbound' }, 'called the inventory service');
-  return Response.json({ traceId, userId: userId ?? null, allowListed, other });
+  return Response.json({ traceId, traceFlags, userId: userId ?? null, allowListed, other });
 }
