@@ -40,6 +40,7 @@ const areas = {
       'test/collector/display-name.test.ts',
       'test/collector/decoders-contract.test.ts',
       'test/collector/decoders-protobuf.test.ts',
+      'test/collector/decoders-values.test.ts',
     ],
     bundle: true,
   },
