@@ -15,9 +15,8 @@ import { normalizeLogsRequest, normalizeTraceRequest, OtlpDecodeError } from './
 import { runSync, runYielding } from './steps.js';
 
 function* parse(body: Uint8Array | string, messageName: string, lists: ListShape): Generator<void, unknown> {
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   try {
-    return yield* parseInPieces(text, lists, REQUEST_LIMITS.jsonContainers);
+    return yield* parseInPieces(body, lists, REQUEST_LIMITS.jsonContainers);
   } catch (error) {
     if (error instanceof SyntaxError) throw new OtlpDecodeError(`invalid JSON ${messageName}: ${error.message}`);
     throw error;

@@ -1,19 +1,21 @@
 /**
  * `JSON.parse` in pieces, for large OTLP JSON bodies. One `JSON.parse` of a 16 MiB body holds the
  * event loop for hundreds of milliseconds and builds every object before any limit is checked; here
- * a container longer than {@link PIECE_CHARS} is split into runs of its members or elements, each
- * run parsed natively (`JSON.parse('[' + run + ']')`), with a yield after each, and the request's
+ * the body's bytes are scanned (never decoded as a whole: UTF-8 continuation bytes are never ASCII,
+ * so brackets, quotes and commas are found on the bytes), a container longer than
+ * {@link PIECE_BYTES} is split into runs of its members or elements, each run decoded and parsed
+ * natively (`JSON.parse('[' + run + ']')`), with a yield after each, and the request's
  * skeleton lists (resource groups, scope groups, spans or log records) are counted against
  * limits.ts as they are parsed, so a body of millions of empty groups stops after one run.
- * The result equals `JSON.parse(text)` (the same values, key order and last-duplicate-wins), and
+ * The result equals `JSON.parse` of the decoded body (the same values, key order and last duplicate wins), and
  * text `JSON.parse` refuses is refused too.
  */
 import { OtlpDecodeError } from './errors.js';
 import { ElementCounter, limitMessage, REQUEST_LIMITS } from './limits.js';
 import type { ElementLimit } from '../protobuf/schema.js';
 
-/** Longest text parsed by one native `JSON.parse` call (~1-3 ms). */
-export const PIECE_CHARS = 64 * 1024;
+/** Longest run of bytes decoded and parsed by one native `JSON.parse` call (~1-3 ms). */
+export const PIECE_BYTES = 64 * 1024;
 
 /**
  * Big containers nested deeper than this are parsed natively at once (the piece parser recurses
@@ -22,7 +24,7 @@ export const PIECE_CHARS = 64 * 1024;
  */
 const MAX_PIECE_DEPTH = 256;
 
-/** Characters scanned between yields. */
+/** Bytes scanned between yields. */
 const SCAN_SLICE = 64 * 1024;
 
 /** Which lists of a request are counted while parsing: key -> its limit and what its elements hold. */
@@ -54,28 +56,28 @@ function syntaxError(what: string, at: number): never {
 }
 
 /**
- * Counts the objects and arrays of `text` (outside strings) against `containerLimit`, checks that
- * brackets match, and returns where each container longer than `pieceChars` ends (start -> index
- * of its closing bracket). Yields every {@link SCAN_SLICE} characters.
+ * Counts the objects and arrays of `bytes` (outside strings) against `containerLimit`, checks that
+ * brackets match, and returns where each container longer than `pieceBytes` ends (start -> offset
+ * of its closing bracket). Yields every {@link SCAN_SLICE} bytes.
  */
-export function* scanContainers(text: string, containerLimit: ElementLimit, pieceChars: number): Generator<void, Map<number, number>> {
+export function* scanContainers(bytes: Buffer, containerLimit: ElementLimit, pieceBytes: number): Generator<void, Map<number, number>> {
   const bigEnds = new Map<number, number>();
   const starts: number[] = [];
   let containers = 0;
   let i = 0;
-  while (i < text.length) {
-    const sliceEnd = Math.min(text.length, i + SCAN_SLICE);
+  while (i < bytes.length) {
+    const sliceEnd = Math.min(bytes.length, i + SCAN_SLICE);
     for (; i < sliceEnd; i++) {
-      const code = text.charCodeAt(i);
+      const code = bytes[i]!;
       if (code === QUOTE) {
-        i = stringEnd(text, i);
+        i = stringEnd(bytes, i);
       } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
         if (++containers > containerLimit.max) throw new OtlpDecodeError(limitMessage(containerLimit));
         starts.push(i);
       } else if (code === CLOSE_OBJECT || code === CLOSE_ARRAY) {
         const start = starts.pop();
-        if (start === undefined || text.charCodeAt(start) !== code - 2) syntaxError(`unexpected "${text[i]}"`, i);
-        if (i - start >= pieceChars) bigEnds.set(start, i);
+        if (start === undefined || bytes[start] !== code - 2) syntaxError(`unexpected "${String.fromCharCode(code)}"`, i);
+        if (i - start >= pieceBytes) bigEnds.set(start, i);
       }
     }
     yield;
@@ -84,23 +86,27 @@ export function* scanContainers(text: string, containerLimit: ElementLimit, piec
   return bigEnds;
 }
 
-/** The index of the quote that closes the string opening at `open` (the text's end when unterminated). */
-function stringEnd(text: string, open: number): number {
-  let close = text.indexOf('"', open + 1);
+/** The offset of the quote that closes the string opening at `open` (the end when unterminated). */
+function stringEnd(bytes: Buffer, open: number): number {
+  let close = bytes.indexOf(QUOTE, open + 1);
   while (close !== -1) {
     let backslashes = 0;
-    while (text.charCodeAt(close - 1 - backslashes) === BACKSLASH) backslashes++;
+    while (bytes[close - 1 - backslashes] === BACKSLASH) backslashes++;
     if (backslashes % 2 === 0) return close;
-    close = text.indexOf('"', close + 1);
+    close = bytes.indexOf(QUOTE, close + 1);
   }
-  return text.length;
+  return bytes.length;
 }
 
-/** Parses `text` (an OTLP request) in pieces, counting `lists`; throws SyntaxError like JSON.parse, or OtlpDecodeError over a limit. */
-export function* parseInPieces(text: string, lists: ListShape, containerLimit: ElementLimit, pieceChars = PIECE_CHARS): Generator<void, unknown> {
-  const bigEnds = yield* scanContainers(text, containerLimit, pieceChars);
-  const parser = new PieceParser(text, bigEnds, pieceChars);
-  const [start, end] = trim(text, 0, text.length);
+/**
+ * Parses `body` (an OTLP request, UTF-8; invalid sequences become U+FFFD as in `Buffer#toString`)
+ * in pieces, counting `lists`; throws SyntaxError like JSON.parse, or OtlpDecodeError over a limit.
+ */
+export function* parseInPieces(body: Uint8Array | string, lists: ListShape, containerLimit: ElementLimit, pieceBytes = PIECE_BYTES): Generator<void, unknown> {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const bigEnds = yield* scanContainers(bytes, containerLimit, pieceBytes);
+  const parser = new PieceParser(bytes, bigEnds, pieceBytes);
+  const [start, end] = trim(bytes, 0, bytes.length);
   return yield* parser.value(start, end, lists, new ElementCounter(), 0);
 }
 
@@ -114,40 +120,45 @@ function isWhitespace(code: number): boolean {
 }
 
 /** `[start, end)` without JSON whitespace at either side. */
-function trim(text: string, start: number, end: number): [number, number] {
-  while (start < end && isWhitespace(text.charCodeAt(start))) start++;
-  while (end > start && isWhitespace(text.charCodeAt(end - 1))) end--;
+function trim(bytes: Buffer, start: number, end: number): [number, number] {
+  while (start < end && isWhitespace(bytes[start]!)) start++;
+  while (end > start && isWhitespace(bytes[end - 1]!)) end--;
   return [start, end];
 }
 
 class PieceParser {
   constructor(
-    private readonly text: string,
+    private readonly bytes: Buffer,
     private readonly bigEnds: Map<number, number>,
-    private readonly pieceChars: number,
+    private readonly pieceBytes: number,
   ) {}
+
+  /** The text of `[start, end)`. */
+  private text(start: number, end: number): string {
+    return this.bytes.toString('utf8', start, end);
+  }
 
   /** The value in `[start, end)` (trimmed). */
   *value(start: number, end: number, lists: ListShape, counter: ElementCounter, depth: number): Generator<void, unknown> {
     const big = this.bigEnds.get(start);
     if (big === undefined || depth > MAX_PIECE_DEPTH) {
       if (start === end) syntaxError('missing value', start);
-      const value = JSON.parse(this.text.slice(start, end)) as unknown;
+      const value = JSON.parse(this.text(start, end)) as unknown;
       yield;
       return value;
     }
     if (big !== end - 1) syntaxError('unexpected text after a value', big + 1);
-    return this.text.charCodeAt(start) === OPEN_ARRAY ? yield* this.array(start, end, counter, depth) : yield* this.object(start, end, lists, counter, depth);
+    return this.bytes[start] === OPEN_ARRAY ? yield* this.array(start, end, counter, depth) : yield* this.object(start, end, lists, counter, depth);
   }
 
   /** Where the member or element starting at `from` ends: the next top-level `,` or `close`. */
   private memberEnd(from: number, close: number): number {
-    const text = this.text;
+    const bytes = this.bytes;
     let depth = 0;
     for (let i = from; i < close; i++) {
-      const code = text.charCodeAt(i);
+      const code = bytes[i]!;
       if (code === QUOTE) {
-        i = stringEnd(text, i);
+        i = stringEnd(bytes, i);
       } else if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
         const bigEnd = this.bigEnds.get(i);
         if (bigEnd !== undefined) i = bigEnd;
@@ -165,10 +176,10 @@ class PieceParser {
   private *members(start: number, end: number): Generator<[number, number]> {
     const close = end - 1;
     let from = start + 1;
-    if (trim(this.text, from, close)[0] === close) return; // empty container
+    if (trim(this.bytes, from, close)[0] === close) return; // empty container
     for (;;) {
       const to = this.memberEnd(from, close);
-      const [memberStart, memberEnd] = trim(this.text, from, to);
+      const [memberStart, memberEnd] = trim(this.bytes, from, to);
       if (memberStart === memberEnd) syntaxError('missing value', from);
       yield [memberStart, memberEnd];
       if (to === close) return;
@@ -183,7 +194,7 @@ class PieceParser {
     let runEnd = -1;
     const flush = function* (this: PieceParser): Generator<void> {
       if (runStart < 0) return;
-      const values = JSON.parse(`[${this.text.slice(runStart, runEnd)}]`) as unknown[];
+      const values = JSON.parse(`[${this.text(runStart, runEnd)}]`) as unknown[];
       if (limit) counter.add(limit, values.length);
       for (const value of values) out.push(value);
       runStart = -1;
@@ -197,7 +208,7 @@ class PieceParser {
       } else {
         if (runStart < 0) runStart = memberStart;
         runEnd = memberEnd;
-        if (runEnd - runStart >= this.pieceChars) yield* flush.call(this);
+        if (runEnd - runStart >= this.pieceBytes) yield* flush.call(this);
       }
     }
     yield* flush.call(this);
@@ -212,7 +223,7 @@ class PieceParser {
     let runEnd = -1;
     const flush = function* (this: PieceParser): Generator<void> {
       if (runStart < 0) return;
-      const part = JSON.parse(`{${this.text.slice(runStart, runEnd)}}`) as Record<string, unknown>;
+      const part = JSON.parse(`{${this.text(runStart, runEnd)}}`) as Record<string, unknown>;
       for (const key of Object.keys(part)) {
         const list = listOf(lists, key);
         if (list && Array.isArray(part[key])) counter.add(list.limit, (part[key] as unknown[]).length);
@@ -223,13 +234,13 @@ class PieceParser {
     };
     for (const [memberStart, memberEnd] of this.members(start, end)) {
       const colon = this.keyEnd(memberStart, memberEnd);
-      const [valueStart, valueEnd] = trim(this.text, colon + 1, memberEnd);
+      const [valueStart, valueEnd] = trim(this.bytes, colon + 1, memberEnd);
       if (this.bigEnds.has(valueStart)) {
         yield* flush.call(this);
-        const key = JSON.parse(this.text.slice(memberStart, colon)) as unknown;
+        const key = JSON.parse(this.text(memberStart, colon)) as unknown;
         if (typeof key !== 'string') syntaxError('expected a string key', memberStart);
         const list = listOf(lists, key);
-        const isArray = this.text.charCodeAt(valueStart) === OPEN_ARRAY;
+        const isArray = this.bytes[valueStart] === OPEN_ARRAY;
         if (valueEnd - 1 !== this.bigEnds.get(valueStart)) syntaxError('unexpected text after a value', this.bigEnds.get(valueStart)! + 1);
         const value = list && isArray
           ? yield* this.array(valueStart, valueEnd, counter, depth + 1, list.limit, list.element)
@@ -238,19 +249,19 @@ class PieceParser {
       } else {
         if (runStart < 0) runStart = memberStart;
         runEnd = memberEnd;
-        if (runEnd - runStart >= this.pieceChars) yield* flush.call(this);
+        if (runEnd - runStart >= this.pieceBytes) yield* flush.call(this);
       }
     }
     yield* flush.call(this);
     return out;
   }
 
-  /** The index of the `:` after the key string that starts the member `[start, end)`. */
+  /** The offset of the `:` after the key string that starts the member `[start, end)`. */
   private keyEnd(start: number, end: number): number {
-    const text = this.text;
-    if (text.charCodeAt(start) !== QUOTE) syntaxError('expected a string key', start);
-    const [colon] = trim(text, stringEnd(text, start) + 1, end);
-    if (text.charCodeAt(colon) !== COLON) syntaxError('expected ":"', colon);
+    const bytes = this.bytes;
+    if (bytes[start] !== QUOTE) syntaxError('expected a string key', start);
+    const [colon] = trim(bytes, stringEnd(bytes, start) + 1, end);
+    if (bytes[colon] !== COLON) syntaxError('expected ":"', colon);
     return colon;
   }
 }
