@@ -21,6 +21,19 @@ const areas = {
     testFiles: ['test/unit/*.test.ts', 'test/log/*.test.ts', '!test/unit/packages.test.ts', '!test/log/otlp.test.ts', '!test/unit/exit-flush.test.ts'],
     bundle: true,
   },
+  // a fast subset of the library: request context, identity (the signed user token), settings and outbound
+  // propagation, against the unit tests only
+  'library-core': {
+    mutate: [
+      'packages/next-request-context/src/context/**/*.ts',
+      'packages/next-request-context/src/identity/**/*.ts',
+      'packages/next-request-context/src/settings/**/*.ts',
+      'packages/next-request-context/src/otel/outbound-fetch.ts',
+      'packages/next-request-context/src/otel/origin-patterns.ts',
+    ],
+    testFiles: ['test/unit/*.test.ts', '!test/unit/packages.test.ts', '!test/unit/exit-flush.test.ts'],
+    bundle: true,
+  },
   // the library's `init` command (a separate area: its tests write whole app trees)
   init: {
     mutate: ['packages/next-request-context/src/init/**/*.ts'],
@@ -77,8 +90,9 @@ export default {
   },
   ...(bundled ? { buildCommand: `node scripts/mutation-bundle.mjs ${selected.testFiles.join(' ')}` } : {}),
   checkers: ['typescript'],
-  // the checker compiles only the mutated package's sources (tests are run by tsx, which does not type-check)
-  tsconfigFile: area === 'library' || area === 'init' ? 'stryker.tsconfig.library.json' : 'stryker.tsconfig.collector.json',
+  // the checker compiles the area's sources (and what they import), not the tests: a whole package per mutant
+  // group costs more than the test runs, and others' half-edited files elsewhere cannot stop a run
+  tsconfigFile: `stryker.tsconfig.${area}.json`,
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
   mutate: selected.mutate,
