@@ -150,14 +150,14 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`one trace
   });
 
   type Headers = Record<string, string>;
-  const failures: Array<{ what: string; call: (headers: Headers) => Promise<Response>; root: string; entryPoint: string; type: string; message: string; status: number }> = [
-    { what: 'a Route Handler', call: (headers) => fetch(`${stack().baseUrl}/api/boom`, { headers }), root: 'GET /api/boom', entryPoint: 'route', type: 'TypeError', message: 'the demo failed on purpose', status: 500 },
-    { what: 'a page (streamed)', call: (headers) => fetch(`${stack().baseUrl}/fail`, { headers }), root: 'GET /fail', entryPoint: 'page', type: 'RangeError', message: 'the page failed on purpose', status: 200 },
-    { what: 'a Server Action', call: (headers) => callAction(stack().baseUrl, 'failingAction', '[]', headers), root: 'POST /action', entryPoint: 'action', type: 'SyntaxError', message: 'the action failed on purpose', status: 500 },
-    { what: 'the proxy', call: (headers) => fetch(`${stack().baseUrl}/api/proxy-boom`, { headers }), root: 'GET /api/proxy-boom', entryPoint: 'proxy', type: 'EvalError', message: 'the proxy failed on purpose', status: 500 },
+  const failures: Array<{ what: string; call: (headers: Headers) => Promise<Response>; root: string; entryPoint: string; routeType: string; type: string; message: string; status: number }> = [
+    { what: 'a Route Handler', call: (headers) => fetch(`${stack().baseUrl}/api/boom`, { headers }), root: 'GET /api/boom', entryPoint: 'route', routeType: 'route', type: 'TypeError', message: 'the demo failed on purpose', status: 500 },
+    { what: 'a page (streamed)', call: (headers) => fetch(`${stack().baseUrl}/fail`, { headers }), root: 'GET /fail', entryPoint: 'page', routeType: 'render', type: 'RangeError', message: 'the page failed on purpose', status: 200 },
+    { what: 'a Server Action', call: (headers) => callAction(stack().baseUrl, 'failingAction', '[]', headers), root: 'POST /action', entryPoint: 'action', routeType: 'action', type: 'SyntaxError', message: 'the action failed on purpose', status: 500 },
+    { what: 'the proxy', call: (headers) => fetch(`${stack().baseUrl}/api/proxy-boom`, { headers }), root: 'GET /api/proxy-boom', entryPoint: 'proxy', routeType: 'proxy', type: 'EvalError', message: 'the proxy failed on purpose', status: 500 },
   ];
   for (const [index, failure] of failures.entries()) {
-    it(`an error in ${failure.what} marks the request's root with error status and an exception event; no message in any status`, async () => {
+    it(`an error in ${failure.what} marks the request's root with error status and an exception event, and writes one error log line; no message in any status`, async () => {
       const cookie = await signIn(stack().baseUrl, `failing-${failure.entryPoint}`);
       // The client's traceparent pins the failing request's trace id.
       const traceId = `${INBOUND_TRACE.slice(0, 28)}${mode === 'classic' ? 'c' : 'a'}${index}ff`;
@@ -167,6 +167,9 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`one trace
       const root = assertRequestRoot(trace, { root: failure.root, entryPoint: failure.entryPoint, status: response.status });
       assert.equal(response.status, failure.status);
       assertFailedRoot(trace, root, failure.type, failure.message);
+      const lines = stack().next.stdout.filter((line) => line.includes('"request failed"') && line.includes(traceId)).map((line) => JSON.parse(line) as { routeType: string; trace_id: string; 'exception.type': string; user_id?: string });
+      assert.equal(lines.length, 1, `one error log line for the request: ${JSON.stringify(lines)}`);
+      assert.deepEqual([lines[0]!.routeType, lines[0]!['exception.type']], [failure.routeType, failure.type]);
     });
   }
 

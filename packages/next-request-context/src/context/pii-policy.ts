@@ -26,16 +26,18 @@ interface Policy {
   readonly redact: ReadonlySet<string>;
   readonly pseudonymize: Pseudonymize | undefined;
   readonly pseudonyms: Map<string, string>;
+  readonly verdicts: Map<string, boolean>;
 }
 
 const POLICY = Symbol.for('next-request-context.pii-policy');
 const MAX_PSEUDONYMS = 10_000;
+const MAX_VERDICTS = 4096;
 type Holder = { [POLICY]?: Policy };
 
 /** Sets the process's policy (`register()` does). Keys are matched case-insensitively. */
 export function setPiiPolicy(userId: UserIdExport, redactKeys: readonly string[], pseudonymize?: Pseudonymize): void {
   const redact = new Set([...DEFAULT_REDACT_KEYS, ...redactKeys].map((key) => key.toLowerCase()));
-  (globalThis as Holder)[POLICY] = { userId, redact, pseudonymize, pseudonyms: new Map() };
+  (globalThis as Holder)[POLICY] = { userId, redact, pseudonymize, pseudonyms: new Map(), verdicts: new Map() };
 }
 
 function policy(): Policy {
@@ -67,7 +69,14 @@ export function exportedUserId(userId: string): string | undefined {
 
 /** Whether the value under `key` is redacted: the part of the key after its last dot is on the denylist. */
 export function isRedactedKey(key: string): boolean {
-  return policy().redact.has(key.slice(key.lastIndexOf('.') + 1).toLowerCase());
+  const current = policy();
+  let redacted = current.verdicts.get(key);
+  if (redacted === undefined) {
+    redacted = current.redact.has(key.slice(key.lastIndexOf('.') + 1).toLowerCase());
+    // Keys repeat (the same attributes on every span, the same log keys): remember a bounded number.
+    if (current.verdicts.size < MAX_VERDICTS) current.verdicts.set(key, redacted);
+  }
+  return redacted;
 }
 
 /** `text` without query strings: from each `?` up to the next space (a span name) or the end (a URL). */

@@ -3,7 +3,7 @@
  * plain Node.js services that should join the same traces.
  */
 import { registerNode } from '../otel/register-node.js';
-import { recordRequestError } from '../otel/request-error.js';
+import { reportRequestError } from '../otel/report-request-error.js';
 import type { RequestErrorContext, RequestErrorRequest } from '../otel/request-error.js';
 import { exitOnStartupError } from '../process/exit.js';
 import type { RegisterOptions } from './options.js';
@@ -13,21 +13,15 @@ export { ConfigurationError } from './options.js';
 export type { RequestErrorContext, RequestErrorRequest } from '../otel/request-error.js';
 
 /**
- * Next.js calls it for every error thrown in a page, Route Handler, Server Action or the proxy
- * (export it as `onRequestError` from `instrumentation.ts`). It writes one error log line with
- * `routeType`, `routePath` and the exception (its `trace_id`, `span_id` and `user_id` added as on
- * every line), and marks the active span with error status and an exception event when that span
- * is still open (Next.js 16.4 ends its spans first; they carry the exception already). Never throws.
+ * Next.js calls it for every error thrown in a page, Route Handler or Server Action (export it as
+ * `onRequestError` from `instrumentation.ts`; for a nodejs proxy Next.js does not call it, and the
+ * request-root processor reports the proxy's error the same way). It marks the request's root span
+ * with error status and an exception event, and writes one error log line with `routeType`,
+ * `routePath` and the exception (its `trace_id`, `span_id` and `user_id` added as on every line).
+ * Never throws.
  */
 export async function onRequestError(error: unknown, request: RequestErrorRequest, context: RequestErrorContext): Promise<void> {
-  const fields = recordRequestError(error, request, context);
-  try {
-    // Loaded on the first error only: a server that never fails never starts a logger here.
-    const { logger } = await import('../log/logger.js');
-    logger.error({ ...fields, err: error }, 'request failed');
-  } catch {
-    // the logger never throws into the caller; this guards the error path itself
-  }
+  await reportRequestError(error, request, context);
 }
 
 /**

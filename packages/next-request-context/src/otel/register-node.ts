@@ -12,6 +12,7 @@ import { installOutboundPropagation } from './outbound-fetch.js';
 import { createPropagator } from './propagator.js';
 import { createSpanPipeline } from './span-pipeline.js';
 import { registerContextOnly } from './register-context-only.js';
+import { reportRequestError } from './report-request-error.js';
 import { RequestRootProcessor } from './request-root-processor.js';
 import { UserIdSpanProcessor } from './user-span-processor.js';
 import { setFieldAttributeNames } from '../context/fields.js';
@@ -51,7 +52,7 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
       serviceName: config.serviceName,
       contextManager: new AsyncLocalStorageContextManager(),
       textMapPropagator: propagator,
-      spanProcessors: [new UserIdSpanProcessor(), new RequestRootProcessor(), spanProcessor],
+      spanProcessors: [new UserIdSpanProcessor(), new RequestRootProcessor({ onProxyError: reportRequestError }), spanProcessor],
       logRecordProcessors: [logPipeline],
       // NodeSDK would otherwise start an OTLP metrics exporter nobody asked for; metrics follow
       // only an explicit OTEL_METRICS_EXPORTER.

@@ -99,11 +99,25 @@ function closeRoot(state: RequestState): void {
   close?.();
 }
 
-/** A proxy that failed: its exception goes on the request's root (Next.js calls no `onRequestError` for a nodejs proxy). */
-function proxyFailed(span: Span, state: RequestState): void {
+/** Reports a failed request as `onRequestError` does (marks the root, logs); see `RequestRootProcessor`. */
+export type ProxyErrorReport = (error: Error, request: { method: string; path: string }, context: { routerKind: string; routePath: string; routeType: string }) => unknown;
+
+/**
+ * A proxy that failed: Next.js calls no `onRequestError` for a nodejs proxy, so its exception goes
+ * on the request's root here, through `report` when given (nodejs: the root and the error log line),
+ * unless the root has one already.
+ */
+function proxyFailed(span: Span, state: RequestState, report: ProxyErrorReport | undefined): void {
   const root = rootSpan(state);
   const event = span.events.find((e) => e.name === 'exception');
   if (root === undefined || event === undefined || root.events.some((e) => e.name === 'exception')) return;
+  if (report !== undefined) {
+    const attributes = event.attributes ?? {};
+    const error = Object.assign(new Error(String(attributes['exception.message'] ?? '')), { name: String(attributes['exception.type'] ?? 'Error'), stack: String(attributes['exception.stacktrace'] ?? '') });
+    const request = { method: String(span.attributes['http.request.method'] ?? ''), path: String(span.attributes['url.path'] ?? '') };
+    report(error, request, { routerKind: 'Pages Router', routePath: '/proxy', routeType: 'proxy' });
+    return;
+  }
   root.addEvent('exception', event.attributes, event.time);
   const type = errorType(span);
   root.setStatus({ code: SpanStatusCode.ERROR, message: type ?? '' });
@@ -131,6 +145,13 @@ function proxyFailed(span: Span, state: RequestState): void {
  * spans and, with a proxy, one map entry.
  */
 export class RequestRootProcessor implements SpanProcessor {
+  private readonly onProxyError: ProxyErrorReport | undefined;
+
+  /** `onProxyError`: how a proxy's error is reported (nodejs: as `onRequestError`); default: marked on the root only. */
+  constructor(options: { onProxyError?: ProxyErrorReport } = {}) {
+    this.onProxyError = options.onProxyError;
+  }
+
   onStart(span: Span, parentContext: Context): void {
     const state = requestState(parentContext);
     if (state === undefined) return;
@@ -161,7 +182,7 @@ export class RequestRootProcessor implements SpanProcessor {
     const state = passOf.get(span);
     if (state !== undefined) {
       if (span.attributes['next.span_type'] === PROXY) {
-        if (span.status.code === SpanStatusCode.ERROR) proxyFailed(span, state);
+        if (span.status.code === SpanStatusCode.ERROR) proxyFailed(span, state, this.onProxyError);
       } else {
         state.responseEnd = later(span.endTime, state.responseEnd);
         if (--state.responses! === 0) closeRoot(state);
