@@ -179,6 +179,7 @@ describe('start', () => {
       const health = await (await fetch(`${queryUrl}/api/health`)).json();
       assert.equal(health.service, 'embedded-otel-collector');
       assert.equal(`http://127.0.0.1:${health.otlpPort}`, otlpUrl);
+      assert.equal(health.durability, 'disk', 'an answered batch is fsynced by default');
 
       const queryPort = new URL(queryUrl).port;
       const second = await runCli(['start', '--otlp-port', '0', '--query-port', queryPort, '--db', join(dir, 'other.sqlite')]);
@@ -195,7 +196,7 @@ describe('start', () => {
     const dir = mkdtempSync(join(tmpdir(), 'collector-bin-'));
     const pkg = buildPackageCopy(join(dir, 'otel-local'));
     // Like `npx otel-local start`: plain node runs the package's bin, from another directory.
-    const child = spawn(process.execPath, [join(pkg, 'bin', 'otel-local.js'), 'start', '--otlp-port', '0', '--query-port', '0', '--db', join(dir, 'db.sqlite')], {
+    const child = spawn(process.execPath, [join(pkg, 'bin', 'otel-local.js'), 'start', '--otlp-port', '0', '--query-port', '0', '--db', join(dir, 'db.sqlite'), '--durability', 'process'], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
@@ -209,6 +210,7 @@ describe('start', () => {
       const queryUrl = /Viewer\s+(http:\/\/\S+)/.exec(banner)![1]!;
       const health = await (await fetch(`${queryUrl}/api/health`)).json();
       assert.equal(health.service, 'embedded-otel-collector');
+      assert.equal(health.durability, 'process', '--durability reaches the store');
       const page = await fetch(`${queryUrl}/`);
       assert.equal(page.status, 200);
       assert.equal(await page.text(), readFileSync(join(PACKAGE, 'viewer', 'index.html'), 'utf8'));
@@ -230,5 +232,8 @@ describe('start', () => {
     const result = await runCli(['start', '--otlp-port', 'eighty', '--db', ':memory:']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /^embedded collector: COLLECTOR_OTLP_PORT is invalid \(actual: "eighty"\), expected a number, e\.g\. COLLECTOR_OTLP_PORT=4318$/m);
+    const durability = await runCli(['start', '--durability', 'fsync', '--db', ':memory:']);
+    assert.equal(durability.code, 2);
+    assert.match(durability.stderr, /^embedded collector: COLLECTOR_DURABILITY is invalid \(actual: "fsync"\), expected `disk` or `process`$/m);
   });
 });

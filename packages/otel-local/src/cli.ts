@@ -39,6 +39,7 @@ const COLLECTOR_OPTIONS = {
   'retention-hours': { type: 'string' },
   'max-spans': { type: 'string' },
   'max-db-mb': { type: 'string' },
+  durability: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -129,6 +130,7 @@ function collectorEnv(values: Flags): NodeJS.ProcessEnv {
     'retention-hours': 'COLLECTOR_RETENTION_HOURS',
     'max-spans': 'COLLECTOR_MAX_SPANS',
     'max-db-mb': 'COLLECTOR_MAX_DB_MB',
+    durability: 'COLLECTOR_DURABILITY',
   };
   for (const [flag, variable] of Object.entries(mapping)) {
     const value = values[flag];

@@ -10,6 +10,7 @@ import { ConfigurationError } from './settings/error.js';
 import { checkNonEmpty, checkNumber, checkPort, parseNumber } from './settings/rules.js';
 import type { Environment } from './settings/rules.js';
 import { DEFAULT_DB_PATH, DEFAULT_HOST, DEFAULT_OTLP_PORT, DEFAULT_QUERY_PORT } from './shared/constants.js';
+import type { StoreDurability } from './store/index.js';
 import type { RetentionLimits } from './store/retention.js';
 import type { ConnectionLimits } from './receiver/receiver.js';
 
@@ -46,6 +47,12 @@ export interface CollectorOptions {
    * token is enforced too; none is generated.
    */
   token?: string;
+  /**
+   * When the receiver answers 200: `'disk'` (default) once the batch is fsynced (an OS crash or power
+   * loss keeps every acknowledged batch), `'process'` once it is committed to SQLite's write-ahead log
+   * (a killed collector keeps it, an OS crash may lose the last ones; ingest is cheaper). API.md, "Durability".
+   */
+  durability?: StoreDurability;
 }
 
 /** {@link CollectorOptions} with defaults applied and values validated. */
@@ -59,6 +66,7 @@ export interface ResolvedOptions {
   maxConcurrentRequests: number;
   connectionLimits: ConnectionLimits;
   viewerDir: string;
+  durability: StoreDurability;
   log: (message: string) => void;
   /** The required bearer token, or undefined when none is required (loopback without a given token). */
   token: string | undefined;
@@ -101,6 +109,7 @@ export function resolveOptions(options: CollectorOptions = {}): ResolvedOptions 
     maxConcurrentRequests: options.maxConcurrentRequests ?? 32,
     connectionLimits: { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits },
     viewerDir: options.viewerDir ?? fileURLToPath(new URL('../viewer', import.meta.url)),
+    durability: options.durability ?? 'disk',
     log: options.log ?? ((message) => process.stderr.write(`${message}\n`)),
     token: options.token,
     tokenGenerated: false,
@@ -112,6 +121,9 @@ export function resolveOptions(options: CollectorOptions = {}): ResolvedOptions 
   }
   checkNonEmpty('host', resolved.host, 'an interface address such as 127.0.0.1');
   checkNonEmpty('dbPath', resolved.dbPath, 'a file path or :memory:');
+  if (resolved.durability !== 'disk' && resolved.durability !== 'process') {
+    throw new ConfigurationError('durability', JSON.stringify(resolved.durability), '`disk` or `process`');
+  }
   checkNumber('retention.maxAgeHours', resolved.retention.maxAgeHours, { min: 0, max: 24 * 365 * 10 });
   checkNumber('retention.maxSpans', resolved.retention.maxSpans, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
   checkNumber('retention.maxDbMb', resolved.retention.maxDbMb, { min: 0, max: 1024 * 1024 });
@@ -134,7 +146,8 @@ export function resolveOptions(options: CollectorOptions = {}): ResolvedOptions 
 
 /**
  * Reads options from the environment: COLLECTOR_HOST, COLLECTOR_OTLP_PORT, COLLECTOR_QUERY_PORT,
- * COLLECTOR_DB, COLLECTOR_RETENTION_HOURS, COLLECTOR_MAX_SPANS, COLLECTOR_MAX_DB_MB, COLLECTOR_MAX_BODY_MB, COLLECTOR_TOKEN.
+ * COLLECTOR_DB, COLLECTOR_RETENTION_HOURS, COLLECTOR_MAX_SPANS, COLLECTOR_MAX_DB_MB, COLLECTOR_MAX_BODY_MB, COLLECTOR_TOKEN,
+ * COLLECTOR_DURABILITY.
  */
 export function optionsFromEnv(env: Environment = process.env): CollectorOptions {
   const number = (name: string, example: number) => parseNumber(name, env[name], example);
@@ -142,6 +155,12 @@ export function optionsFromEnv(env: Environment = process.env): CollectorOptions
   if (env.COLLECTOR_HOST) options.host = env.COLLECTOR_HOST;
   if (env.COLLECTOR_DB) options.dbPath = env.COLLECTOR_DB;
   if (env.COLLECTOR_TOKEN) options.token = env.COLLECTOR_TOKEN;
+  if (env.COLLECTOR_DURABILITY) {
+    if (env.COLLECTOR_DURABILITY !== 'disk' && env.COLLECTOR_DURABILITY !== 'process') {
+      throw new ConfigurationError('COLLECTOR_DURABILITY', JSON.stringify(env.COLLECTOR_DURABILITY), '`disk` or `process`');
+    }
+    options.durability = env.COLLECTOR_DURABILITY;
+  }
   options.otlpPort = number('COLLECTOR_OTLP_PORT', DEFAULT_OTLP_PORT);
   options.queryPort = number('COLLECTOR_QUERY_PORT', DEFAULT_QUERY_PORT);
   options.retention!.maxAgeHours = number('COLLECTOR_RETENTION_HOURS', DEFAULT_RETENTION.maxAgeHours);

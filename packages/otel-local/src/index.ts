@@ -82,7 +82,7 @@ export interface RunningCollector {
 export async function startCollector(options: CollectorOptions = {}): Promise<RunningCollector> {
   const config = resolveOptions(options);
   const stats = new CollectorStats();
-  const store = new TelemetryStore(config.dbPath, config.retention, stats);
+  const store = new TelemetryStore(config.dbPath, config.retention, stats, { durability: config.durability });
   const events = new LiveEvents(stats);
   const ports = { otlpPort: config.otlpPort, queryPort: config.queryPort };
   const receiver = createReceiverServer({

@@ -148,6 +148,8 @@ export interface HealthResponse {
   otlpPort: number;
   queryPort: number;
   dbPath: string;
+  /** `disk`: answered once fsynced (default); `process`: once in SQLite's write-ahead log. */
+  durability: 'disk' | 'process';
   stats: HealthStats;
 }
 

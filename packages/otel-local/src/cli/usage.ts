@@ -6,8 +6,9 @@ export const USAGE = `Usage: otel-local <command> [options]
 
 Commands:
   start   [--db path] [--otlp-port 4318] [--query-port 16686] [--host 127.0.0.1] [--token t]
-          [--retention-hours 72] [--max-spans n] [--max-db-mb n]
-                       run the embedded collector in the foreground
+          [--retention-hours 72] [--max-spans n] [--max-db-mb n] [--durability disk|process]
+                       run the embedded collector in the foreground (disk: a batch is answered
+                       once fsynced, the default; process: once in SQLite's log, cheaper)
   run     [--db path] [--otlp-port 4318] [--query-port 16686] [--retention-hours 72] ... -- <command> [args]
                        run a command (e.g. otel-local run -- next dev) with OTEL_EXPORTER_OTLP_ENDPOINT
                        set to the collector answering on the query port, or to one started for it;

@@ -87,6 +87,7 @@ export function viewerApiRoutes(options: ViewerApiOptions): Route[] {
         otlpPort,
         queryPort,
         dbPath: store.path,
+        durability: store.durability,
         stats: { ...stats, liveClients: events.clientCount, stored: store.totals() },
       };
       sendJson(response, 200, body);

@@ -29,6 +29,8 @@ export interface StoreOptions {
 /** Opens the database and wires writer, queries and retention together, keeping stats current. */
 export class TelemetryStore {
   readonly queries: TelemetryQueries;
+  /** When a write counts as stored: see {@link StoreDurability}. */
+  readonly durability: StoreDurability;
   private readonly db: SqliteDatabase;
   private readonly writer: TelemetryWriter;
   private readonly retention: Retention;
@@ -44,7 +46,8 @@ export class TelemetryStore {
   ) {
     this.db = openDatabase(path);
     // Commits write the WAL without fsync (synchronous=NORMAL, schema.ts); durable() adds it.
-    this.walSync = path !== ':memory:' && (options.durability ?? 'disk') === 'disk' ? new WalSync(path) : undefined;
+    this.durability = options.durability ?? 'disk';
+    this.walSync = path !== ':memory:' && this.durability === 'disk' ? new WalSync(path) : undefined;
     this.writer = new TelemetryWriter(this.db);
     this.queries = new TelemetryQueries(this.db);
     this.retention = new Retention(this.db, limits);
