@@ -26,7 +26,7 @@ import type { Entry, Seen, StoredTrace } from './client';
 
 const MINUTE = 60_000;
 const ENTRY_NAMES = Object.keys(ENTRIES) as Entry[];
-const REGISTER_LINE = "export { register } from 'next-request-context/instrumentation';";
+const REGISTER_LINE = "export { register, onRequestError } from 'next-request-context/instrumentation';";
 /** The two warnings Next.js itself prints for any edge route (the only ones the edge build may print). */
 const EDGE_WARNINGS = [
   '⚠ The Edge Runtime is deprecated. You can use the "nodejs" runtime instead. Learn more: https://nextjs.org/docs/messages/edge-runtime-deprecated',
