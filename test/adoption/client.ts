@@ -107,7 +107,7 @@ export type { StoredLog, StoredSpan, StoredTrace } from '../helpers/collector-cl
 
 /** Next.js's server span of the request to `path` (the one of the route itself, not the outer one around the proxy). */
 export function routeSpan(trace: StoredTrace, path: string): StoredSpan | undefined {
-  return trace.spans.find((span) => span.attributes['next.span_type'] === 'BaseServer.handleRequest' && span.attributes['http.target'] === path && span.attributes['next.bubble'] !== true);
+  return trace.spans.find((span) => span.attributes['next.span_type'] === 'BaseServer.handleRequest' && span.attributes['url.path'] === path && span.attributes['next.bubble'] !== true);
 }
 
 /** The span of the proxy's run, when it ran. */
