@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it, mock } from 'node:test';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
@@ -10,11 +8,11 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import { runWithRequestContext } from '../../packages/next-request-context/src/context/run';
 import { createLogger } from '../../packages/next-request-context/src/log/logger';
 import { createLogPipeline } from '../../packages/next-request-context/src/log/pipeline';
-import type { LogPipeline } from '../../packages/next-request-context/src/log/pipeline';
 import type { LogPipelineOptions } from '../../packages/next-request-context/src/log/pipeline-config';
 import { getLogPipelineStats } from '../../packages/next-request-context/src/log/pipeline-stats';
 import { startOtlpReceiver } from './helpers/otlp-receiver';
 import type { OtlpReceiver } from './helpers/otlp-receiver';
+import { assertAccounted, unusedPort } from '../helpers/export-pipeline';
 import { waitFor } from './helpers/wait';
 
 /** A pipeline behind a real LoggerProvider, fed by the real logger (stdout side discarded). */
@@ -30,20 +28,6 @@ function burst(log: ReturnType<typeof createLogger>, lines: number): void {
   runWithRequestContext({ userId: 'burst-user' }, () => {
     for (let i = 0; i < lines; i++) log.info({ i, route: '/api/burst' }, 'burst line');
   });
-}
-
-/** received = exported + every loss bucket + what is still pending. */
-function assertAccounted(pipeline: LogPipeline): void {
-  const s = pipeline.stats();
-  assert.equal(s.received, s.exported + s.droppedQueueFull + s.droppedAtShutdown + s.failed + s.queued + s.inFlight, JSON.stringify(s));
-}
-
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('log pipeline with the OTLP/HTTP JSON exporter and a live receiver', () => {

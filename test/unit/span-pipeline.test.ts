@@ -5,16 +5,15 @@
  * and reports every span it could not export, as the log pipeline does.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { BasicTracerProvider, SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
 import { createSpanPipeline } from '../../packages/next-request-context/src/otel/span-pipeline';
-import type { SpanPipeline, SpanPipelineOptions } from '../../packages/next-request-context/src/otel/span-pipeline';
+import type { SpanPipelineOptions } from '../../packages/next-request-context/src/otel/span-pipeline';
 import { startCollector } from '../../packages/otel-local/src/index';
 import { fetchTrace } from '../helpers/collector-client';
+import { assertAccounted, unusedPort } from '../helpers/export-pipeline';
 
 type Collector = Awaited<ReturnType<typeof startCollector>>;
 
@@ -37,20 +36,6 @@ function setUp(options: Omit<SpanPipelineOptions, 'env'>, sampled = true) {
     return traceIds;
   };
   return { pipeline, provider, burst, reports };
-}
-
-/** received = exported + every loss bucket + what is still pending. */
-function assertAccounted(pipeline: SpanPipeline): void {
-  const s = pipeline.stats();
-  assert.equal(s.received, s.exported + s.droppedQueueFull + s.droppedAtShutdown + s.failed + s.queued + s.inFlight, JSON.stringify(s));
-}
-
-async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('span pipeline into the real collector', () => {
