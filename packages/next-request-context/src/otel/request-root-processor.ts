@@ -13,6 +13,8 @@ const PROXY = 'Middleware.execute';
 const ROUTE_HANDLER = 'AppRouteRouteHandlers.runHandler';
 const PAGE_RENDER = 'AppRender.getBodyResult';
 const RESPONSE = 'NextNodeServer.startResponse';
+/** Read once: Next.js sets it before loading instrumentation. */
+const IN_EDGE_RUNTIME = process.env.NEXT_RUNTIME === 'edge';
 
 /** The pass of each open proxy and `start response` span: what their end changes. */
 const passOf = new WeakMap<Span, RequestState>();
@@ -38,7 +40,7 @@ function describe(span: Span, state: RequestState): void {
   const { actionId, handler } = state;
   const proxyOnly = state.proxied === true && handler === undefined && route === undefined;
   // Next.js reports neither a route nor its handler spans for an edge handler it runs in its sandbox.
-  const edge = process.env.NEXT_RUNTIME === 'edge' || (route === undefined && handler === undefined && !proxyOnly);
+  const edge = IN_EDGE_RUNTIME || (route === undefined && handler === undefined && !proxyOnly);
   const entryPoint = actionId !== undefined ? 'action' : proxyOnly ? 'proxy' : handler ?? (edge ? 'route' : 'page');
   const name = route === undefined ? `${method} ${target}` : span.name;
   useCurrentHttpConventions(span);
