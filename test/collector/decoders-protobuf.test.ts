@@ -201,6 +201,9 @@ describe('protobuf framing (400 naming the problem)', () => {
   it('a truncated varint, an overlong varint, a truncated payload, an unsupported wire type', () => {
     // field 99 is unknown: the reader skips it by its wire type
     assert.equal(refusal(Buffer.concat([tag(99, 0), Buffer.from([0x80])])), 'invalid protobuf ExportTraceServiceRequest: truncated varint');
+    // A body cut inside a tag or a length prefix (read past the end, a varint would end as 0).
+    assert.equal(refusal(Buffer.from([0x80])), 'invalid protobuf ExportTraceServiceRequest: truncated varint');
+    assert.equal(refusal(Buffer.concat([tag(1, 2), Buffer.from([0x85])])), 'invalid protobuf ExportTraceServiceRequest: truncated varint');
     assert.equal(refusal(Buffer.concat([tag(99, 0), Buffer.alloc(10, 0xff), Buffer.from([0x01])])), 'invalid protobuf ExportTraceServiceRequest: varint longer than 10 bytes');
     assert.equal(refusal(Buffer.from([0x0a, 0x05, 0x01])), 'invalid protobuf ExportTraceServiceRequest: truncated message: need 5 bytes at offset 2, only 1 left');
     assert.equal(refusal(Buffer.concat([tag(99, 1), Buffer.from([0x01])])), 'invalid protobuf ExportTraceServiceRequest: truncated message: need 8 bytes at offset 2, only 1 left');
