@@ -166,6 +166,14 @@ describe('query commands', () => {
     assert.match(result.stderr, /start it with `npx otel-local start` or `npm run collector`,/);
     assert.doesNotMatch(result.stderr, /collector -- start/);
   });
+
+  it('refuses a --url or COLLECTOR_URL that is not an http(s) URL, before any request', async () => {
+    for (const [args, env] of [[['traces', '--url', 'nope'], {}], [['traces'], { COLLECTOR_URL: 'ftp://127.0.0.1:16686' }]] as const) {
+      const result = await runCli([...args], env);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^otel-local: --url \/ COLLECTOR_URL is invalid \(actual: "(nope|ftp:\/\/127\.0\.0\.1:16686)"\), expected the collector's query URL, e\.g\. http:\/\/127\.0\.0\.1:16686$/m);
+    }
+  });
 });
 
 describe('start', () => {

@@ -28,6 +28,15 @@ import { USAGE, UsageError } from './cli/usage.js';
 import { serveMcp } from './mcp/server.js';
 import { DEFAULT_QUERY_URL } from './shared/constants.js';
 
+/** The query API's URL from --url or COLLECTOR_URL (blank: the default), checked before any request. */
+function queryUrl(value: string): string {
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw new UsageError(`--url / COLLECTOR_URL is invalid (actual: ${JSON.stringify(value)}), expected the collector's query URL, e.g. ${DEFAULT_QUERY_URL}`);
+  }
+  return value;
+}
+
 /** A bad setting or a taken port of the collector `run` starts: printed, exit code 2 (as `start` has). */
 class SettingError extends Error {}
 
@@ -83,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const target: QueryTarget = {
-    url: (values.url as string | undefined) ?? process.env.COLLECTOR_URL ?? DEFAULT_QUERY_URL,
+    url: queryUrl((values.url as string | undefined) ?? (process.env.COLLECTOR_URL?.trim() || DEFAULT_QUERY_URL)),
     token: (values.token as string | undefined) ?? (process.env.COLLECTOR_TOKEN || undefined),
   };
   switch (command as Command) {
