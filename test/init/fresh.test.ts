@@ -52,6 +52,7 @@ describe('a fresh TypeScript app with app/', () => {
     assert.match(result.stdout, /1\. Return your verified user id from getVerifiedUserId\(\) in proxy\.ts/);
     assert.match(result.stdout, /npx otel-local start \(needs npm install -D otel-local\)/);
     assert.match(result.stdout, /npm run dev \(or npm run build && npm start\)/);
+    assert.match(result.stdout, /Or both in one terminal: npx otel-local run -- npm run dev \(a collector next to your dev server, stopped with it\)/);
     assert.match(result.stdout, /http:\/\/localhost:16686/);
   });
 

@@ -52,6 +52,7 @@ export function formatNextSteps(plan: Plan, root: string): string {
     ...(plan.authFile ? [`Return your verified user id from getVerifiedUserId() in ${relative(root, plan.authFile)} (marked YOUR AUTH GOES HERE).`] : []),
     'In another terminal, start the local collector and trace viewer: npx otel-local start (needs npm install -D otel-local)',
     'Run the app: npm run dev (or npm run build && npm start)',
+    'Or both in one terminal: npx otel-local run -- npm run dev (a collector next to your dev server, stopped with it)',
     'Open http://localhost:16686 for the traces and their log lines.',
   ];
   return block('Next steps:', steps.map((step, i) => `${i + 1}. ${step}`));
