@@ -138,18 +138,6 @@ describe('GET /api/events', () => {
     client.close();
   });
 
-  it('delivers every id of a batch over 1000 across events', { todo: 'not claimed by API.md and not what events.ts does: ids past 1000 pending are dropped (counted in eventTraceIdsDropped), not sent in a later event' }, async () => {
-    const collector = await started();
-    const client = await sseClient(collector);
-    await waitFor('the SSE client to be registered', async () => (await health(collector)).liveClients === 1);
-    const sent = Array.from({ length: 1500 }, (_, n) => traceIdOf(4, n));
-    assert.equal((await post(`${collector.otlpUrl}/v1/traces`, spansRequest(sent), JSON_TYPE)).status, 200);
-    await waitFor('a spans event', () => client.events.some((event) => event.event === 'spans'));
-    const received = new Set(client.events.filter((event) => event.event === 'spans').flatMap((event) => event.data.traceIds));
-    assert.equal(received.size, 1500);
-    client.close();
-  });
-
   it('sends `event: logs` with {"traceIds": []} when no record has a trace id', async () => {
     const collector = await started();
     const client = await sseClient(collector);
