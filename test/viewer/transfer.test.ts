@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import type { Download, Page } from 'playwright-core';
+import type { Download, FileChooser, Page } from 'playwright-core';
 import { tid } from './browser';
 import { suite, waitForCount } from './helpers';
 import { ANALYSIS as A, IDS, analysisTrace } from './fixtures';
@@ -76,8 +76,13 @@ describe('viewer export and import', () => {
     const dst = await s.open('/', { data: { spans: new Map(), logs: [] } });
     await dst.page.waitForSelector(tid('empty-state'));
     // By keyboard: the "Import…" button opens the file picker on Enter.
-    await dst.page.focus('label[for="import-file"]');
-    const [chooser] = await Promise.all([dst.page.waitForEvent('filechooser'), dst.page.keyboard.press('Enter')]);
+    // (Retried: a list refresh can re-render the toolbar between focus and key press.)
+    let chooser: FileChooser | undefined;
+    for (let attempt = 0; attempt < 3 && chooser === undefined; attempt++) {
+      await dst.page.focus('label[for="import-file"]');
+      [chooser] = await Promise.all([dst.page.waitForEvent('filechooser', { timeout: 5_000 }).catch(() => undefined), dst.page.keyboard.press('Enter')]);
+    }
+    assert.ok(chooser, 'Enter on the focused "Import…" button opens the file picker');
     await chooser.setFiles({ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(many) });
     await waitForCount(dst.page, tid('trace-row'), 3);
     assert.match((await dst.page.textContent(tid('import-message')))!, /^Imported 9 spans and 7 log lines in 3 traces\.$/);
