@@ -138,6 +138,12 @@ export interface Service {
   stderr: string[];
   /** Sends SIGTERM and resolves with the exit code (SIGKILL after `graceMillis`). */
   stop(graceMillis?: number): Promise<number | null>;
+  /**
+   * When the process has already ended on its own (not through `stop`): its label, exit code or
+   * signal and the last lines of stderr, for a test to print next to the failure it causes.
+   * Undefined while it runs or after `stop`.
+   */
+  endedEarly(): string | undefined;
 }
 
 export interface ServiceOptions {
@@ -191,12 +197,18 @@ export function startService(label: string, command: 'next' | 'tsx' | 'node', ar
   if (child.stdout) collect(stdout, child.stdout, console.log);
   collect(stderr, child.stderr!, console.error);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+  let stopping = false;
   return {
     child,
     stdout,
     stderr,
+    endedEarly() {
+      if (stopping || (child.exitCode === null && child.signalCode === null)) return undefined;
+      return `${label} ended on its own (code ${child.exitCode}, signal ${child.signalCode}); its last stderr lines:\n${stderr.slice(-40).join('\n')}`;
+    },
     async stop(graceMillis = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return exited;
+      stopping = true;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMillis);
       const code = await exited;

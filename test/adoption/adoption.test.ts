@@ -86,6 +86,12 @@ const RUNTIME_ONLY = process.env.ADOPTION_SCOPE === 'runtime';
  * Node 22. (16.4.0 to 16.4.2 build and serve, but the verified user never reaches the render.)
  */
 const NEXT_VERSION = process.env.ADOPTION_NEXT_VERSION?.trim() || undefined;
+/**
+ * `ADOPTION_TARBALLS=<dir>` installs the tarballs already packed there (scripts/test-node-versions.sh
+ * packs once for the Node versions it runs side by side: `npm pack` rebuilds `dist`, which the
+ * other runs are reading). Unset: the test packs them itself.
+ */
+const PACKED_TARBALLS = process.env.ADOPTION_TARBALLS?.trim() || undefined;
 const BUILD_ONLY_SKIP = RUNTIME_ONLY && 'ADOPTION_SCOPE=runtime: built and checked by the full run on the main Node';
 
 describe('adoption: a create-next-app app with next-request-context from npm', { timeout: 30 * MINUTE }, () => {
@@ -128,11 +134,13 @@ describe('adoption: a create-next-app app with next-request-context from npm', {
   before(
     async () => {
       // 1. The tarballs users get from npm (prepack builds them again).
-      const tarballDir = join(work, 'tarballs');
-      mkdirSync(tarballDir);
-      await timed('pack', async () =>
-        expectSuccess(await runCommand('npm', ['pack', '--workspace=next-request-context', '--workspace=otel-local', '--pack-destination', tarballDir], { cwd: ROOT, timeoutMillis: 5 * MINUTE }), 'npm pack'),
-      );
+      const tarballDir = PACKED_TARBALLS ?? join(work, 'tarballs');
+      if (!PACKED_TARBALLS) {
+        mkdirSync(tarballDir);
+        await timed('pack', async () =>
+          expectSuccess(await runCommand('npm', ['pack', '--workspace=next-request-context', '--workspace=otel-local', '--pack-destination', tarballDir], { cwd: ROOT, timeoutMillis: 5 * MINUTE }), 'npm pack'),
+        );
+      }
       const tarballs = readdirSync(tarballDir).filter((name) => name.endsWith('.tgz')).sort();
       assert.deepEqual(tarballs.map((name) => name.replace(/-\d+\.\d+\.\d+.*\.tgz$/, '')), ['next-request-context', 'otel-local']);
 
@@ -186,6 +194,10 @@ describe('adoption: a create-next-app app with next-request-context from npm', {
   );
 
   after(async () => {
+    for (const service of services) {
+      const report = service.endedEarly();
+      if (report) console.log(report);
+    }
     await Promise.all(services.map((service) => service.stop(5000)));
     rmSync(work, { recursive: true, force: true });
     timings.total = Date.now() - started;
@@ -266,6 +278,7 @@ describe('adoption: a create-next-app app with next-request-context from npm', {
 
   it('the collector has each trace with its log record and spans tagged user.id', async () => {
     assert.equal(calls.length, 9, 'needs the calls of the previous tests');
+    assert.deepEqual(services.map((service) => service.endedEarly()).filter(Boolean), [], 'the collector and the app still run');
     for (const { entry, userId, seen } of calls) await assertTraceStored(queryUrl, seen, { userId, path: ENTRIES[entry].path, message: ENTRIES[entry].message });
   });
 
