@@ -13,7 +13,8 @@ export interface Batch<T> {
  * Bounds are enforced by the caller; this only keeps the counts.
  */
 export class BatchQueue<T> {
-  private batches: Batch<T>[] = [];
+  /** Batches from `head` on are queued; the slots before it are emptied as their batch is taken. */
+  private batches: (Batch<T> | undefined)[] = [];
   private head = 0;
   /** Items currently queued. */
   size = 0;
@@ -52,6 +53,9 @@ export class BatchQueue<T> {
   shift(): Batch<T> | undefined {
     const batch = this.peek();
     if (batch === undefined) return undefined;
+    // Drop the queue's reference now: a queue that never empties (full during an outage) would
+    // otherwise keep every batch taken since the last compaction, up to 1,024 of them, alive.
+    this.batches[this.head] = undefined;
     this.head++;
     // Compact now and then so the array of taken batches does not grow without bound.
     if (this.head === this.batches.length) {
