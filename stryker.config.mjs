@@ -54,6 +54,8 @@ const areas = {
       'test/collector/decoders-contract.test.ts',
       'test/collector/decoders-protobuf.test.ts',
       'test/collector/decoders-values.test.ts',
+      'test/collector/decoders-json-pieces.test.ts',
+      'test/collector/decoders-wire.test.ts',
     ],
     bundle: true,
   },
