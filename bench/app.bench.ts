@@ -35,11 +35,13 @@ import { destroyAgents, median, percentile, runLoad } from './app/load';
 import type { LoadResult, LoadTarget } from './app/load';
 import { signIn, startAppServer } from './app/servers';
 import type { AppServer } from './app/servers';
+import { checkResult, difference, healthReader, lastPipelineTotals, settler } from './app/telemetry';
+import type { Counters, Health } from './app/telemetry';
 import { prepareVariant } from './app/variants';
 import type { AppVariant } from './app/variants';
 import { startChildCollector } from './collector/harness';
 import type { ChildCollector } from './collector/harness';
-import type { BenchRow } from './types';
+import type { BenchResult, BenchRow } from './types';
 
 const CONCURRENCY = 32;
 const WARMUP_SECONDS = 3;
@@ -129,13 +131,6 @@ const PATHS = [
 ] as const;
 type PathSpec = (typeof PATHS)[number];
 
-interface Counters {
-  spans: number;
-  logs: number;
-  throttled: number;
-  rejected: number;
-}
-
 interface Round {
   load: LoadResult;
   exported: Counters;
@@ -170,7 +165,7 @@ function positiveNumber(name: string, fallback: number, integer: boolean): numbe
   return value;
 }
 
-export default async function appBench(): Promise<BenchRow[]> {
+export default async function appBench(): Promise<BenchResult> {
   const quick = process.env.BENCH_APP_QUICK === '1';
   const rounds = positiveNumber('BENCH_APP_ROUNDS', quick ? 3 : 7, true);
   const roundSeconds = positiveNumber('BENCH_APP_ROUND_SECONDS', quick ? 2 : 3, false);
@@ -252,6 +247,7 @@ export default async function appBench(): Promise<BenchRow[]> {
         opsPerSecBaseline: summaries.get(b)!.rps,
         opsPerSec: summaries.get(a)!.rps,
         ratio: median(paired(a, b)),
+        ratios: paired(a, b),
         ...(target === undefined ? {} : { target: `>= ${target}` }),
       });
       rows.push(
@@ -264,9 +260,11 @@ export default async function appBench(): Promise<BenchRow[]> {
         row('NodeSDK + instrumentation-pino', 'no SDK (variant baseline), same round', 'sdk-node', 'baseline'),
       );
     }
-    // The detailed tables go to stdout before bench/run.ts's summary table.
-    process.stdout.write(`## App benchmark\n\n${rounds} interleaved rounds of ${roundSeconds} s per side and path, ${CONCURRENCY} requests in flight, sides in an order rotated each round.\n\n${tables.join('\n\n')}\n\n`);
-    return rows;
+    // bench/run.ts prints the detailed tables before its summary table.
+    return {
+      rows,
+      sections: [{ title: 'App benchmark', markdown: `${rounds} interleaved rounds of ${roundSeconds} s per side and path, ${CONCURRENCY} requests in flight, sides in an order rotated each round.\n\n${tables.join('\n\n')}` }],
+    };
   } finally {
     destroyAgents();
     await Promise.all([...servers.values()].map((server) => server.stop()));
@@ -274,49 +272,6 @@ export default async function appBench(): Promise<BenchRow[]> {
     rmSync(dir, { recursive: true, force: true });
     if (profileDir) log(`CPU profiles of the servers in ${profileDir}/<side>`);
   }
-}
-
-function checkResult(target: LoadTarget, result: LoadResult): LoadResult {
-  if (result.failures > 0) throw new Error(`${target.label} ${target.url}: ${result.failures} failed requests, first: ${result.firstFailure}`);
-  return result;
-}
-
-type Health = Counters & { received: number };
-
-function healthReader(queryUrl: string): () => Promise<Health> {
-  return async () => {
-    const { stats } = (await (await fetch(`${queryUrl}/api/health`)).json()) as { stats: Record<string, number> };
-    const spans = stats.spansReceived ?? 0;
-    const logs = stats.logsReceived ?? 0;
-    return { spans, logs, throttled: stats.requestsThrottled ?? 0, rejected: stats.requestsRejected ?? 0, received: spans + logs };
-  };
-}
-
-function difference(after: Counters, before: Counters): Counters {
-  return { spans: after.spans - before.spans, logs: after.logs - before.logs, throttled: after.throttled - before.throttled, rejected: after.rejected - before.rejected };
-}
-
-/**
- * Returns `settle(side)`: after a side that exports to the collector, resolves once the collector
- * has received nothing for the side's longest batch delay + 0.5 s (its last partial batches leave
- * at most that long after the last request), so none of that export runs in the next side's turn.
- * After a side that exports nothing to it, pauses 200 ms.
- */
-function settler(health: () => Promise<Health>): (side: Side) => Promise<void> {
-  return async (side) => {
-    if (side.batchDelayMs === undefined) return sleep(200);
-    const quiet = side.batchDelayMs + 500;
-    let last = (await health()).received;
-    let lastChange = performance.now();
-    while (performance.now() - lastChange < quiet) {
-      await sleep(100);
-      const count = (await health()).received;
-      if (count !== last) {
-        last = count;
-        lastChange = performance.now();
-      }
-    }
-  };
 }
 
 /** Spans and log records per request of PROBE_REQUESTS sequential requests (the reference for "not exported"). */
@@ -395,12 +350,6 @@ function summarise(side: Side, rounds: Round[], baselineRounds: Round[], idle: {
     throttled: total((c) => c.throttled),
     rejected: total((c) => c.rejected),
   };
-}
-
-/** The `Totals: …` of the side's last `[log-pipeline]` loss report on stderr (cumulative since it started), if any. */
-function lastPipelineTotals(server: AppServer): string | undefined {
-  const report = server.lossReports().filter((line) => line.includes('[log-pipeline]')).at(-1);
-  return report ? /Totals: (.*)$/.exec(report)?.[1] : undefined;
 }
 
 interface TargetCheck {

@@ -88,13 +88,16 @@ export default async function durabilityBench(): Promise<BenchRow[]> {
         }
         const msPerRequest = (side: Side) => median(times.get(side)!) / BATCHES_PER_ROUND;
         const perSecond = (side: Side) => 1000 / msPerRequest(side);
+        // Per round: the rate with fsync / the rate without, of the same round.
+        const ratios = times.get(disk)!.map((ms, round) => times.get(process_)![round]! / ms);
         const label = `${scenario.exporters} exporter${scenario.exporters > 1 ? 's' : ''}, ${scenario.spansPerBatch}-span batches`;
         rows.push({
           name: `store write + durable(), ${label}, durability 'disk' (answer after fsync)`,
           baseline: `the same, durability 'process' (no fsync)`,
           opsPerSecBaseline: perSecond(process_),
           opsPerSec: perSecond(disk),
-          ratio: perSecond(disk) / perSecond(process_),
+          ratio: median(ratios),
+          ratios,
         });
         process.stderr.write(
           `  durability bench: ${label}: process ${msPerRequest(process_).toFixed(2)} ms/request (${Math.round(perSecond(process_) * scenario.spansPerBatch)} spans/s), ` +

@@ -22,7 +22,8 @@ export interface PairOptions {
 /**
  * Measures `candidate` against `baseline` in one process, interleaved: every round times both,
  * alternating which goes first, so drift (thermal, GC pressure, other load) hits both sides alike.
- * Reports the median ops/s of each side and their ratio.
+ * Reports the median ops/s of each side and the ratio of each round (candidate / baseline of the
+ * same round); `ratio` is their median.
  */
 export async function comparePair(baseline: Side, candidate: Side, options: PairOptions = {}): Promise<BenchRow> {
   const { ops = 20_000, rounds = 15, warmupOps = 20_000, betweenRounds = yieldToEventLoop, target } = options;
@@ -47,10 +48,11 @@ export async function comparePair(baseline: Side, candidate: Side, options: Pair
   }
   const opsPerSecBaseline = median(baselineRates);
   const opsPerSec = median(candidateRates);
-  return { name: candidate.label, baseline: baseline.label, opsPerSecBaseline, opsPerSec, ratio: opsPerSec / opsPerSecBaseline, target };
+  const ratios = candidateRates.map((rate, round) => rate / baselineRates[round]!);
+  return { name: candidate.label, baseline: baseline.label, opsPerSecBaseline, opsPerSec, ratio: median(ratios), ratios, ...(target === undefined ? {} : { target }) };
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;

@@ -14,6 +14,8 @@ const LOSS_REPORTS_KEPT = 200;
 export interface AppServer {
   label: string;
   baseUrl: string;
+  /** The process id of `next start` (the server runs in that process). */
+  pid: number;
   /** The last lines the server wrote to stderr. */
   stderrTail(): string[];
   /** The last lines the server wrote to stderr that report lost telemetry (e.g. `[log-pipeline] … not exported`). */
@@ -55,6 +57,7 @@ export async function startAppServer(label: string, app: ServedApp, port: number
   const server: AppServer = {
     label,
     baseUrl: `http://127.0.0.1:${port}`,
+    pid: service.child.pid!,
     stderrTail: () => [...service.stderr],
     lossReports: () => [...lossReports],
     stop: (graceMillis) => service.stop(graceMillis),

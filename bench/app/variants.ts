@@ -9,7 +9,9 @@
  *   LAYERS first gets the files of the layers named there (other directories of
  *   bench/app/variants/), in order, then its own: `vercel-otel` and `sdk-node` share the layer
  *   `plain-pino` (bench routes on a plain pino logger, auth-only proxy) and add their
- *   instrumentation.ts.
+ *   instrumentation.ts. A variant listed in LAYERS needs no directory of its own: `cost-full` is
+ *   the example plus the layer `cost-route` (the cost-curve bench's `GET /api/bench/cost`), and
+ *   `cost-baseline` the baseline plus the same route.
  *
  * `prepareVariant(name)` copies the example's sources (EXAMPLE_SOURCES: not .next*, node_modules or
  * scripts/) into bench/.apps/<name>/ (gitignored), overlays the variant's files and runs
@@ -34,6 +36,8 @@ import { APP_DIR, ROOT, appMode, libraryFingerprint, newestMtime } from '../../s
 const LAYERS: Readonly<Record<string, readonly string[]>> = {
   'vercel-otel': ['plain-pino'],
   'sdk-node': ['plain-pino'],
+  'cost-full': ['cost-route'],
+  'cost-baseline': ['baseline', 'cost-route'],
 };
 
 /** The variant without overrides: the example app itself. */
@@ -70,10 +74,14 @@ function filesUnder(dir: string, prefix = ''): string[] {
   );
 }
 
-/** The variant's override directories, its layers' first (LAYERS), none for `full`; throws for an unknown name. */
+/**
+ * The variant's override directories, its layers' first (LAYERS), none for `full`; throws for an
+ * unknown name. A variant with layers may have no directory of its own.
+ */
 function overridesDirs(name: string): string[] {
   if (name === FULL) return [];
-  return [...(LAYERS[name] ?? []), name].map((each) => {
+  const own = LAYERS[name] !== undefined && !existsSync(join(VARIANTS_DIR, name)) ? [] : [name];
+  return [...(LAYERS[name] ?? []), ...own].map((each) => {
     const dir = join(VARIANTS_DIR, each);
     if (!/^[a-z0-9][a-z0-9-]*$/.test(each) || !existsSync(dir) || !statSync(dir).isDirectory()) {
       throw new Error(`unknown app variant ${JSON.stringify(each)}, expected "${FULL}" or a directory in ${VARIANTS_DIR}`);

@@ -21,7 +21,11 @@ export interface ChildCollector {
 export function startChildCollector(dbPath: string, env: Record<string, string> = {}): Promise<ChildCollector> {
   // BENCH_COLLECTOR_CPU_PROF=<dir> writes a CPU profile of the collector process there.
   const profile = process.env.BENCH_COLLECTOR_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_COLLECTOR_CPU_PROF}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', MAIN], {
+  // BENCH_COLLECTOR_NODE=<node binary> runs the collector on another Node than this process's:
+  // bench/doc.ts runs the app bench on Node 24 with the collector on the machine's Node, for
+  // which the repository's better-sqlite3 is built.
+  const node = process.env.BENCH_COLLECTOR_NODE || process.execPath;
+  const child: ChildProcess = spawn(node, [...profile, '--import', 'tsx', MAIN], {
     env: { ...process.env, COLLECTOR_DB: dbPath, COLLECTOR_OTLP_PORT: '0', COLLECTOR_QUERY_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
