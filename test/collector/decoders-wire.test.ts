@@ -104,6 +104,8 @@ describe('protobuf writer', () => {
     assert.deepStrictEqual(bytes(new ProtoWriter().varintField(1, 300n)), [0x08, 0xac, 0x02]);
     assert.deepStrictEqual(bytes(new ProtoWriter().varintField(1, -1)), [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
     // field numbers from 16 need a 2-byte tag; lengths from 128 a 2-byte prefix
+    assert.deepStrictEqual(bytes(new ProtoWriter().bytesField(1, new Uint8Array(128))).slice(0, 3), [0x0a, 0x80, 0x01]);
+    assert.deepStrictEqual(bytes(new ProtoWriter().bytesField(1, new Uint8Array(127))).slice(0, 3), [0x0a, 0x7f, 0x00]);
     const long = new Uint8Array(300).fill(7);
     assert.deepStrictEqual(bytes(new ProtoWriter().bytesField(16, long)).slice(0, 4), [0x82, 0x01, 0xac, 0x02]);
     assert.deepStrictEqual(bytes(new ProtoWriter().stringField(1, 'é')), [0x0a, 0x02, 0xc3, 0xa9]);
