@@ -24,6 +24,9 @@ logs=$(mktemp -d)
 mkdir "$logs/tarballs"
 npm pack --workspace=next-request-context --workspace=otel-local --pack-destination "$logs/tarballs" >/dev/null
 export ADOPTION_TARBALLS="$logs/tarballs"
+# On these versions otel-local needs no native addon (node:sqlite): install as npm 12 does by
+# default, without dependencies' install scripts (better-sqlite3 is then left unbuilt).
+export ADOPTION_IGNORE_SCRIPTS=1
 pids=()
 for version in "${versions[@]}"; do
   (

@@ -92,6 +92,14 @@ const NEXT_VERSION = process.env.ADOPTION_NEXT_VERSION?.trim() || undefined;
  * other runs are reading). Unset: the test packs them itself.
  */
 const PACKED_TARBALLS = process.env.ADOPTION_TARBALLS?.trim() || undefined;
+/**
+ * `ADOPTION_IGNORE_SCRIPTS=1` installs with `--ignore-scripts`, as npm 12 does for dependencies by
+ * default: no install script runs, so better-sqlite3 is not built. scripts/test-node-versions.sh
+ * sets it on Node 22 and 24, where otel-local must then run on the built-in `node:sqlite`.
+ */
+const IGNORE_SCRIPTS = process.env.ADOPTION_IGNORE_SCRIPTS === '1';
+/** The SQLite driver otel-local picks on this Node.js: the built-in one from 22.13 on. */
+const EXPECTED_SQLITE_DRIVER = (([major, minor]) => major > 22 || (major === 22 && minor >= 13))(process.versions.node.split('.').map(Number)) ? 'node:sqlite' : 'better-sqlite3';
 const BUILD_ONLY_SKIP = RUNTIME_ONLY && 'ADOPTION_SCOPE=runtime: built and checked by the full run on the main Node';
 
 describe('adoption: a create-next-app app with next-request-context from npm', { timeout: 30 * MINUTE }, () => {
@@ -148,7 +156,7 @@ describe('adoption: a create-next-app app with next-request-context from npm', {
       copyFixture(appDir, NEXT_VERSION);
       await timed('install', async () =>
         expectSuccess(
-          await runCommand('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs.map((name) => join(tarballDir, name))], {
+          await runCommand('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', ...(IGNORE_SCRIPTS ? ['--ignore-scripts'] : []), ...tarballs.map((name) => join(tarballDir, name))], {
             cwd: appDir,
             env: userEnv(nodeHeadersEnv()),
             timeoutMillis: 15 * MINUTE,
@@ -274,6 +282,11 @@ describe('adoption: a create-next-app app with next-request-context from npm', {
       assert.equal(lines[0].user_id, userId ?? undefined, `${entry} by ${userId ?? 'anonymous'}: user_id`);
       assert.match(String(lines[0].span_id), /^[0-9a-f]{16}$/);
     }
+  });
+
+  it(`the collector runs on ${EXPECTED_SQLITE_DRIVER} on Node.js ${process.versions.node}${IGNORE_SCRIPTS ? ', installed without install scripts (as npm 12 does)' : ''}`, async () => {
+    const health = (await (await fetch(`${queryUrl}/api/health`)).json()) as { sqliteDriver?: string };
+    assert.equal(health.sqliteDriver, EXPECTED_SQLITE_DRIVER);
   });
 
   it('the collector has each trace with its log record and spans tagged user.id', async () => {
