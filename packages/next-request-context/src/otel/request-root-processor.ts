@@ -4,7 +4,7 @@ import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { applyPolicy, errorType } from './export-policy.js';
 import { pathOf, useCurrentHttpConventions } from './http-attributes.js';
 import { defer, endStale, takePending } from './pending-passes.js';
-import { requestState, rootSpan } from './request-state.js';
+import { actionSpan, requestState, rootSpan } from './request-state.js';
 import { setUserAttributes } from './user-span-processor.js';
 import type { RequestState } from './request-state.js';
 
@@ -18,12 +18,6 @@ const IN_EDGE_RUNTIME = process.env.NEXT_RUNTIME === 'edge';
 
 /** The pass of each open proxy and `start response` span: what their end changes. */
 const passOf = new WeakMap<Span, RequestState>();
-
-/** The Server Action's exported name, from the manifest Next.js keeps on `globalThis`. */
-function actionName(id: string): string | undefined {
-  const manifests = (globalThis as Record<symbol, { serverActionsManifest?: { node?: Record<string, { exportedName?: string }> } } | undefined>)[Symbol.for('next.server.manifests')];
-  return manifests?.serverActionsManifest?.node?.[id]?.exportedName;
-}
 
 /**
  * Names and describes the request once its last pass ends: `span` is Next.js's span of that pass,
@@ -44,13 +38,13 @@ function describe(span: Span, state: RequestState): void {
   const entryPoint = actionId !== undefined ? 'action' : proxyOnly ? 'proxy' : handler ?? (edge ? 'route' : 'page');
   const name = route === undefined ? `${method} ${target}` : span.name;
   useCurrentHttpConventions(span);
-  const action = actionId === undefined ? undefined : actionName(actionId);
-  if (actionId !== undefined) span.setAttributes({ 'next.action.id': actionId, ...(action ? { 'next.action.name': action } : {}) });
+  const action = actionId === undefined ? undefined : actionSpan(actionId);
+  if (action) span.setAttributes(action.attributes);
 
   const pass = state.proxyPass?.span;
   const root = pass ?? span;
   if (pass) {
-    span.updateName(entryPoint === 'action' ? `action ${action ?? actionId}` : `${entryPoint} ${target}`);
+    span.updateName(action ? action.name : `${entryPoint} ${target}`);
     useCurrentHttpConventions(pass);
     if (typeof status === 'number') pass.setAttribute('http.response.status_code', status);
     setUserAttributes(pass, state.scope);

@@ -32,6 +32,21 @@ export function rootSpan(state: RequestState | undefined): Span | undefined {
   return state?.proxyPass?.span ?? state?.root;
 }
 
+/** The Server Action's exported name, from the manifest Next.js keeps on `globalThis`. */
+function actionName(id: string): string | undefined {
+  const manifests = (globalThis as Record<symbol, { serverActionsManifest?: { node?: Record<string, { exportedName?: string }> } } | undefined>)[Symbol.for('next.server.manifests')];
+  return manifests?.serverActionsManifest?.node?.[id]?.exportedName;
+}
+
+/**
+ * The span of Server Action `id`: its name, `action <exported name>` (the id when Next.js's
+ * manifest does not name it), and its attributes `next.action.id` and `next.action.name`.
+ */
+export function actionSpan(id: string): { name: string; attributes: { 'next.action.id': string; 'next.action.name'?: string } } {
+  const name = actionName(id);
+  return { name: `action ${name ?? id}`, attributes: { 'next.action.id': id, ...(name ? { 'next.action.name': name } : {}) } };
+}
+
 /** A proxy pass whose span waits, open, for the render pass it let through. */
 export interface PendingPass {
   readonly span: Span;
