@@ -67,6 +67,22 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`one trace
     });
   }
 
+  if (mode === 'classic') {
+    it('a dynamic edge Route Handler: the root is named by its path, the route pattern is only on the edge sandbox\'s handler span', async () => {
+      const cookie = await signIn(stack().baseUrl, 'edge-dynamic-user');
+      const response = await fetch(`${stack().baseUrl}/api/edge/42`, { headers: { cookie } });
+      const { id, traceId } = (await response.json()) as { id: string; traceId: string };
+      assert.equal(id, '42');
+      const isHandler = (span: StoredSpan) => span.attributes['next.span_type'] === 'AppRouteRouteHandlers.runHandler';
+      const trace = await waitForTrace(stack().queryUrl, traceId, (t) => isComplete('GET /api/edge/42')(t) && t.spans.some(isHandler));
+      const root = assertRequestRoot(trace, { root: 'GET /api/edge/42', entryPoint: 'route', status: 200, runtime: 'edge', userId: 'edge-dynamic-user' });
+      assert.equal(root.attributes['http.route'], undefined, 'Next.js reports no route to the server that runs the sandbox');
+      const handler = trace.spans.find(isHandler)!;
+      assert.equal(handler.attributes['next.route'], '/api/edge/[id]', 'the sandbox\'s own span has the route pattern');
+      assert.equal(handler.parentSpanId, root.spanId);
+    });
+  }
+
   it('an inbound traceparent stays the root\'s parent, inside and outside the proxy matcher', async () => {
     for (const [path, name, id] of [['/api/whoami', 'GET /api/whoami', '01'], ['/api/public/whoami', 'GET /api/public/whoami', '02']] as const) {
       const traceId = `${INBOUND_TRACE.slice(0, 30)}${id}`;
