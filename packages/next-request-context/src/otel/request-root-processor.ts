@@ -16,7 +16,7 @@ const RESPONSE = 'NextNodeServer.startResponse';
 /** Read once: Next.js sets it before loading instrumentation. */
 const IN_EDGE_RUNTIME = process.env.NEXT_RUNTIME === 'edge';
 
-/** The pass of each open proxy and `start response` span: what their end changes. */
+/** The pass of each open proxy, `start response` and page render span: what their end changes. */
 const passOf = new WeakMap<Span, RequestState>();
 
 /**
@@ -69,7 +69,8 @@ function now(): HrTime {
 /**
  * Next.js ends the span of a pass: a proxy pass that lets the request continue waits for its
  * render pass; otherwise the request is described, and its root ends once the response is written
- * too (Next.js may end the pass before its `start response` span, as for Server Actions).
+ * and rendered too (Next.js may end the pass before its `start response` span, as for Server
+ * Actions, and `next dev` its page render span after the response).
  */
 function finish(span: Span, state: RequestState, end: Span['end'], endTime?: TimeInput): void {
   const pass = state.proxyPass;
@@ -87,6 +88,12 @@ function finish(span: Span, state: RequestState, end: Span['end'], endTime?: Tim
     state.close = () => end.call(span, at === undefined ? endTime : later(at, state.responseEnd));
   }
   if (!state.responses) closeRoot(state);
+}
+
+/** The root of `state`'s request ends no earlier than `span` (a `start response` or page render span). */
+function waitFor(span: Span, state: RequestState): void {
+  state.responses = (state.responses ?? 0) + 1;
+  passOf.set(span, state);
 }
 
 function closeRoot(state: RequestState): void {
@@ -137,8 +144,8 @@ function proxyFailed(span: Span, state: RequestState, report: ProxyErrorReport |
  * `exception.type`): Next.js puts the error message there, and a message may hold user data; the
  * exception event keeps it.
  *
- * No span is added; per request it costs two closures, weak-map entries for the proxy and response
- * spans and, with a proxy, one map entry.
+ * No span is added; per request it costs two closures, weak-map entries for the proxy, response and
+ * page render spans and, with a proxy, one map entry.
  */
 export class RequestRootProcessor implements SpanProcessor {
   private readonly onProxyError: ProxyErrorReport | undefined;
@@ -159,8 +166,7 @@ export class RequestRootProcessor implements SpanProcessor {
       const end = span.end;
       span.end = (endTime) => finish(span, state, end, endTime);
     } else if (type === RESPONSE) {
-      state.responses = (state.responses ?? 0) + 1;
-      passOf.set(span, state);
+      waitFor(span, state);
     } else if (type === PROXY) {
       state.proxied = true;
       passOf.set(span, state);
@@ -171,6 +177,7 @@ export class RequestRootProcessor implements SpanProcessor {
       state.handler = 'route';
     } else if (type === PAGE_RENDER) {
       state.handler ??= 'page';
+      waitFor(span, state);
     }
   }
 

@@ -19,9 +19,9 @@ export interface RequestState {
   handler?: 'page' | 'route';
   /** Whether the proxy ran in this pass. */
   proxied?: boolean;
-  /** Next.js's `start response` spans still open: the response is still being written. */
+  /** Next.js's `start response` and page render spans still open: the response is still being written or rendered. */
   responses?: number;
-  /** When the last `start response` span ended. */
+  /** When the last of those spans ended. */
   responseEnd?: HrTime;
   /** Ends the request's root; set once the pass ended while its response was still being written. */
   close?: () => void;
