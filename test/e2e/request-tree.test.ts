@@ -83,6 +83,20 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`one trace
     });
   }
 
+  if (mode === 'classic') {
+    it('an edge Route Handler outside the proxy matcher runs in the root\'s trace, its sandbox spans under the root', async () => {
+      for (const headers of [{}, { traceparent: `00-${INBOUND_TRACE.slice(0, 30)}e0-${INBOUND_SPAN}-01` }]) {
+        const response = await fetch(`${stack().baseUrl}/api/public/edge`, { headers });
+        const { traceId } = (await response.json()) as { traceId: string };
+        const isHandler = (span: StoredSpan) => span.attributes['next.span_type'] === 'AppRouteRouteHandlers.runHandler';
+        const trace = await waitForTrace(stack().queryUrl, traceId, (t) => isComplete('GET /api/public/edge')(t) && t.spans.some(isHandler));
+        const root = assertRequestRoot(trace, { root: 'GET /api/public/edge', entryPoint: 'route', status: 200, runtime: 'edge' });
+        assert.equal(root.parentSpanId, 'traceparent' in headers ? INBOUND_SPAN : '');
+        assert.equal(trace.spans.find(isHandler)?.parentSpanId, root.spanId, 'the handler span is a child of the root');
+      }
+    });
+  }
+
   it('an inbound traceparent stays the root\'s parent, inside and outside the proxy matcher', async () => {
     for (const [path, name, id] of [['/api/whoami', 'GET /api/whoami', '01'], ['/api/public/whoami', 'GET /api/public/whoami', '02']] as const) {
       const traceId = `${INBOUND_TRACE.slice(0, 30)}${id}`;

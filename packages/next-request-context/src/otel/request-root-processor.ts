@@ -96,6 +96,18 @@ function waitFor(span: Span, state: RequestState): void {
   passOf.set(span, state);
 }
 
+/**
+ * Puts the pass's own `traceparent` into its inbound headers (a plain object in nodejs): Next.js
+ * hands an edge handler the request's headers as they came in, and without a proxy (which forwards
+ * its trace context the same way) the edge sandbox's spans would start a trace of their own, or
+ * hang beside the root under the client's span.
+ */
+function forwardTraceContext(span: Span, headers: unknown): void {
+  if (typeof headers !== 'object' || headers === null || typeof (headers as { get?: unknown }).get === 'function') return;
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  (headers as Record<string, string>).traceparent = `00-${traceId}-${spanId}-0${traceFlags & 1}`;
+}
+
 function closeRoot(state: RequestState): void {
   const close = state.close;
   state.close = undefined;
@@ -163,6 +175,7 @@ export class RequestRootProcessor implements SpanProcessor {
       state.root = span;
       const parentId = span.parentSpanContext?.spanId;
       if (parentId !== undefined) state.proxyPass = takePending(parentId);
+      if (state.proxyPass === undefined && !IN_EDGE_RUNTIME) forwardTraceContext(span, state.headers);
       const end = span.end;
       span.end = (endTime) => finish(span, state, end, endTime);
     } else if (type === RESPONSE) {

@@ -11,6 +11,8 @@ export interface RequestState {
   readonly actionId: string | undefined;
   /** The pass's context as extracted: its verified user and fields, for the root span. */
   readonly scope: Context;
+  /** The inbound headers as Next.js extracted them (in nodejs, the request's own header object). */
+  readonly headers: unknown;
   /** The pass's first `BaseServer.handleRequest` span (Next.js's span for the pass). */
   root?: Span;
   /** The proxy pass this render pass continues (its span becomes the request's root), if any. */
@@ -75,7 +77,7 @@ export function requestState(ctx: Context): RequestState | undefined {
 export class RequestStatePropagator implements TextMapPropagator {
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
     const header = getter.get(carrier, 'next-action');
-    const state: RequestState = { actionId: (Array.isArray(header) ? header[0] : header) || undefined, scope: ctx };
+    const state: RequestState = { actionId: (Array.isArray(header) ? header[0] : header) || undefined, scope: ctx, headers: carrier };
     return ctx.setValue(STATE_KEY, state);
   }
 
