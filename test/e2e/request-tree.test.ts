@@ -85,7 +85,7 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`one trace
 
   if (mode === 'classic') {
     it('an edge Route Handler outside the proxy matcher runs in the root\'s trace, its sandbox spans under the root', async () => {
-      for (const headers of [{}, { traceparent: `00-${INBOUND_TRACE.slice(0, 30)}e0-${INBOUND_SPAN}-01` }]) {
+      for (const headers of [{}, { traceparent: `00-${INBOUND_TRACE.slice(0, 30)}e0-${INBOUND_SPAN}-01` }] as Array<Record<string, string>>) {
         const response = await fetch(`${stack().baseUrl}/api/public/edge`, { headers });
         const { traceId } = (await response.json()) as { traceId: string };
         const isHandler = (span: StoredSpan) => span.attributes['next.span_type'] === 'AppRouteRouteHandlers.runHandler';
