@@ -54,9 +54,19 @@ export function newestMtime(path: string): number {
   return newest;
 }
 
+/** `node` arguments and environment of `next build` for `mode`. */
+function buildCommand(mode: AppMode): { args: string[]; env: NodeJS.ProcessEnv } {
+  return { args: [NEXT_BIN, 'build'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...appMode(mode).env } };
+}
+
+/** Records which library build `mode`'s build used (see `buildIfStale`). */
+function recordLibrary(mode: AppMode, fingerprint: string): void {
+  writeFileSync(join(appMode(mode).distDir, FINGERPRINT_FILE), fingerprint);
+}
+
 /** Runs `next build` for `mode` unless its `BUILD_ID` is newer than every input of the build. */
 export function buildIfStale(mode: AppMode = 'cache-components', log: (line: string) => void = console.log): void {
-  const { distDir, env } = appMode(mode);
+  const { distDir } = appMode(mode);
   const buildId = join(distDir, 'BUILD_ID');
   const fingerprintPath = join(distDir, FINGERPRINT_FILE);
   const fingerprint = libraryFingerprint();
@@ -65,9 +75,23 @@ export function buildIfStale(mode: AppMode = 'cache-components', log: (line: str
     if (BUILD_INPUTS.every((input) => !existsSync(join(APP_DIR, input)) || newestMtime(join(APP_DIR, input)) < built)) return;
   }
   log(`building the example app (next build, ${mode})…`);
-  const result = spawnSync(process.execPath, [NEXT_BIN, 'build'], { cwd: APP_DIR, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env } });
+  const { args, env } = buildCommand(mode);
+  const result = spawnSync(process.execPath, args, { cwd: APP_DIR, stdio: 'inherit', env });
   if (result.status !== 0) throw new Error(`next build failed (exit code ${result.status})`);
-  writeFileSync(fingerprintPath, fingerprint);
+  recordLibrary(mode, fingerprint);
+}
+
+/**
+ * Runs `next build` for `mode` whether or not it is stale, without blocking this process (its
+ * collector and servers keep running); resolves once the build succeeded.
+ */
+export async function buildApp(mode: AppMode): Promise<void> {
+  const fingerprint = libraryFingerprint();
+  const { args, env } = buildCommand(mode);
+  const child = spawn(process.execPath, args, { cwd: APP_DIR, stdio: 'inherit', env });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`next build failed (exit code ${code})`);
+  recordLibrary(mode, fingerprint);
 }
 
 /**

@@ -34,12 +34,16 @@ export function modeOf(baseUrl: string): AppMode {
   return modeOfServer.get(baseUrl) ?? 'cache-components';
 }
 
+/** The page of the example that calls the same Server Actions as `/action` outside the proxy matcher. */
+export const PUBLIC_ACTION_PAGE = '/api/public/action';
+
 /**
- * Calls the Server Action exported as `name` from `/action` as React's client does: POST to the
- * page, the action id in a header, the arguments encoded as a reply (`body`, a JSON array).
+ * Calls the Server Action exported as `name` from `page` (default `/action`) as React's client
+ * does: POST to the page, the action id in a header, the arguments encoded as a reply (`body`, a
+ * JSON array).
  */
-export function callAction(baseUrl: string, name: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${baseUrl}/action`, {
+export function callAction(baseUrl: string, name: string, body: string, headers: Record<string, string> = {}, page = '/action'): Promise<Response> {
+  return fetch(`${baseUrl}${page}`, {
     method: 'POST',
     headers: { ...headers, 'next-action': actionIdOf(modeOf(baseUrl), name), 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component' },
     body,

@@ -1,7 +1,7 @@
 /**
  * Boots the whole system for end-to-end tests, as a user runs it: the embedded collector (in this
  * process), the demo's inventory service, and the demo app under a real `next start` (built by
- * `next build` when its sources changed). Everything binds 127.0.0.1 on free ports.
+ * `next build` when its sources changed) or `next dev`. Everything binds 127.0.0.1 on free ports.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -29,15 +29,19 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Which build of the example to run. Default `cache-components`. */
   mode?: AppMode;
+  /** Run `next dev` (which compiles on demand into the mode's `dev/` folder) instead of `next build` and `next start`. */
+  dev?: boolean;
 }
 
 export const TEST_SECRET = randomBytes(32).toString('hex');
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const mode = options.mode ?? 'cache-components';
-  buildIfStale(mode);
-  // unstable_cache entries persist on disk between runs; every stack starts from an empty cache.
-  rmSync(join(appMode(mode).distDir, 'cache', 'fetch-cache'), { recursive: true, force: true });
+  const { mode = 'cache-components', dev = false } = options;
+  if (!dev) {
+    buildIfStale(mode);
+    // unstable_cache entries persist on disk between runs; every stack starts from an empty cache.
+    rmSync(join(appMode(mode).distDir, 'cache', 'fetch-cache'), { recursive: true, force: true });
+  }
   const collector = await startCollector({ host: '127.0.0.1', otlpPort: 0, queryPort: 0, dbPath: ':memory:' });
   const [inventoryPort, otherPort, appPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const inventoryUrl = `http://127.0.0.1:${inventoryPort}`;
@@ -50,7 +54,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LOG_LEVEL: 'info',
   };
   const inventory = startService('inventory', 'tsx', ['examples/demo/scripts/inventory-service.ts'], { ...common, INVENTORY_PORTS: `${inventoryPort},${otherPort}` });
-  const next = startService('next', 'next', ['start', '-H', '127.0.0.1', '-p', String(appPort)], {
+  const next = startService('next', 'next', [dev ? 'dev' : 'start', '-H', '127.0.0.1', '-p', String(appPort)], {
     ...common,
     OTEL_SERVICE_NAME: 'demo-app',
     INVENTORY_URL: inventoryUrl,
@@ -61,7 +65,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const baseUrl = `http://127.0.0.1:${appPort}`;
   registerServer(baseUrl, mode);
-  await Promise.all([waitForHttp(`${baseUrl}/api/public/whoami`, 60_000, next), waitForHttp(`${inventoryUrl}/inventory`, 30_000, inventory)]);
+  // `next dev` compiles the route on its first request.
+  await Promise.all([waitForHttp(`${baseUrl}/api/public/whoami`, dev ? 300_000 : 60_000, next), waitForHttp(`${inventoryUrl}/inventory`, 30_000, inventory)]);
   return {
     baseUrl,
     queryUrl: collector.queryUrl,

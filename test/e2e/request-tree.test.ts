@@ -3,15 +3,17 @@
  * of the example in both modes, real HTTP and the real OTLP exporters into the embedded collector:
  * one root per request named `METHOD /route` that covers every span of the request, with the
  * current HTTP semantic conventions, `next.entry_point` and `next.runtime`; the proxy a child
- * span; a Server Action its own span; each `after()` callback its own span; errors in a page,
- * Route Handler, Server Action or the proxy on the root, with no error message in a status.
+ * span; a Server Action its own span, inside and outside the proxy matcher; each `after()`
+ * callback its own span; errors in a page, Route Handler, Server Action or the proxy on the root
+ * (once), and on the action's span, with no error message in a status.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ENTRY_POINTS_BY_MODE, actionIdOf, callAction, callEntryPoint } from './client';
+import { ENTRY_POINTS_BY_MODE, PUBLIC_ACTION_PAGE, actionIdOf, callAction, callEntryPoint } from './client';
 import type { EntryPoint } from './client';
-import { roots, signIn, useStack, waitForTrace } from './harness';
+import { signIn, useStack, waitForTrace } from './harness';
 import type { StoredSpan, StoredTrace } from './harness';
+import { assertRequestRoot, isComplete, nanos, proxySpan, rootOf } from './trace-assertions';
 
 const EXPECTED: Record<EntryPoint, { root: string; entryPoint: string; route: string }> = {
   nested: { root: 'GET /nested', entryPoint: 'page', route: '/nested' },
@@ -22,58 +24,14 @@ const EXPECTED: Record<EntryPoint, { root: string; entryPoint: string; route: st
   edge: { root: 'GET /api/edge/whoami', entryPoint: 'route', route: '/api/edge/whoami' },
 };
 
-const LEGACY_HTTP = ['http.method', 'http.target', 'http.status_code'];
 const INBOUND_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const INBOUND_SPAN = '00f067aa0ba902b7';
 
-const nanos = (value: string) => BigInt(value);
-const appSpans = (trace: StoredTrace) => trace.spans.filter((span) => span.serviceName === 'demo-app');
-const rootOf = (trace: StoredTrace) => roots(trace)[0]!;
-const isComplete = (name: string) => (trace: StoredTrace) => roots(trace).length === 1 && rootOf(trace).name === name && rootOf(trace).attributes['next.entry_point'] !== undefined;
-
-/** The spans of the request itself: everything but `after()` work, which runs once the response is sent. */
-function requestSpans(trace: StoredTrace): StoredSpan[] {
-  const after = new Set(trace.spans.filter((span) => span.name === 'after').map((span) => span.spanId));
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const span of trace.spans) if (!after.has(span.spanId) && after.has(span.parentSpanId)) (after.add(span.spanId), (grew = true));
-  }
-  return appSpans(trace).filter((span) => !after.has(span.spanId));
-}
-
-function assertRequestRoot(trace: StoredTrace, expected: { root: string; entryPoint: string; route?: string; status: number; runtime?: string; userId?: string }): StoredSpan {
-  const rootSpans = roots(trace);
-  assert.deepEqual(rootSpans.map((span) => span.name), [expected.root], 'one root, named by method and route');
-  const root = rootSpans[0]!;
-  assert.equal(root.kind, 'server');
-  assert.equal(root.attributes['next.entry_point'], expected.entryPoint);
-  assert.equal(root.attributes['next.runtime'], expected.runtime ?? 'nodejs');
-  assert.equal(root.attributes['http.request.method'], expected.root.split(' ')[0]);
-  assert.equal(root.attributes['url.path'], expected.root.split(' ')[1]);
-  if (expected.route !== undefined) assert.equal(root.attributes['http.route'], expected.route);
-  assert.equal(root.attributes['http.response.status_code'], expected.status);
-  if (expected.userId !== undefined) assert.equal(root.attributes['user.id'], expected.userId);
-  for (const span of appSpans(trace)) for (const legacy of LEGACY_HTTP) assert.equal(span.attributes[legacy], undefined, `${span.name} has no ${legacy}`);
-  for (const span of requestSpans(trace)) {
-    assert.ok(nanos(span.startTimeUnixNano) >= nanos(root.startTimeUnixNano), `${span.name} starts within the root`);
-    assert.ok(nanos(span.endTimeUnixNano) <= nanos(root.endTimeUnixNano), `${span.name} ends within the root (${span.endTimeUnixNano} > ${root.endTimeUnixNano})`);
-  }
-  return root;
-}
-
-function proxySpan(trace: StoredTrace, root: StoredSpan): StoredSpan {
-  const proxies = trace.spans.filter((span) => span.name === 'proxy');
-  assert.equal(proxies.length, 1, 'one proxy span');
-  assert.equal(proxies[0]!.parentSpanId, root.spanId, 'the proxy is a child of the root');
-  assert.equal(proxies[0]!.attributes['next.entry_point'], 'proxy');
-  return proxies[0]!;
-}
-
 function assertFailedRoot(trace: StoredTrace, root: StoredSpan, type: string, message: string): void {
   assert.equal(root.status.code, 'error', `the root ${root.name} has error status`);
-  const event = root.events.find((e) => e.name === 'exception');
-  assert.ok(event, 'the root has an exception event');
+  const events = root.events.filter((e) => e.name === 'exception');
+  assert.equal(events.length, 1, 'the root has one exception event');
+  const event = events[0]!;
   assert.equal(event.attributes['exception.type'], type);
   assert.equal(event.attributes['exception.message'], message);
   assert.match(String(event.attributes['exception.stacktrace']), new RegExp(`${type}: ${message}`));
@@ -81,6 +39,15 @@ function assertFailedRoot(trace: StoredTrace, root: StoredSpan, type: string, me
     assert.ok(!span.status.message.includes(message), `no error message in the status of ${span.name}: ${span.status.message}`);
     assert.ok(!span.name.includes(message), `no error message in the name of ${span.name}`);
   }
+}
+
+/** The child `name` of `root` has error status and the exception event of a `type` error. */
+function assertFailedSpan(trace: StoredTrace, root: StoredSpan, name: string, type: string): void {
+  const spans = trace.spans.filter((span) => span.name === name);
+  assert.equal(spans.length, 1, `one span ${name}: ${trace.spans.map((span) => span.name).join(', ')}`);
+  assert.equal(spans[0]!.parentSpanId, root.spanId, `${name} is a child of the root`);
+  assert.equal(spans[0]!.status.code, 'error', `${name} has error status`);
+  assert.deepEqual(spans[0]!.events.filter((e) => e.name === 'exception').map((e) => e.attributes['exception.type']), [type], `${name} has one exception event`);
 }
 
 for (const mode of ['cache-components', 'classic'] as const) describe(`one trace reads as the request (${mode})`, { timeout: 10 * 60_000 }, () => {
@@ -100,6 +67,36 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`one trace
     });
   }
 
+  if (mode === 'classic') {
+    it('a dynamic edge Route Handler: the root is named by its path, the route pattern is only on the edge sandbox\'s handler span', async () => {
+      const cookie = await signIn(stack().baseUrl, 'edge-dynamic-user');
+      const response = await fetch(`${stack().baseUrl}/api/edge/42`, { headers: { cookie } });
+      const { id, traceId } = (await response.json()) as { id: string; traceId: string };
+      assert.equal(id, '42');
+      const isHandler = (span: StoredSpan) => span.attributes['next.span_type'] === 'AppRouteRouteHandlers.runHandler';
+      const trace = await waitForTrace(stack().queryUrl, traceId, (t) => isComplete('GET /api/edge/42')(t) && t.spans.some(isHandler));
+      const root = assertRequestRoot(trace, { root: 'GET /api/edge/42', entryPoint: 'route', status: 200, runtime: 'edge', userId: 'edge-dynamic-user' });
+      assert.equal(root.attributes['http.route'], undefined, 'Next.js reports no route to the server that runs the sandbox');
+      const handler = trace.spans.find(isHandler)!;
+      assert.equal(handler.attributes['next.route'], '/api/edge/[id]', 'the sandbox\'s own span has the route pattern');
+      assert.equal(handler.parentSpanId, root.spanId);
+    });
+  }
+
+  if (mode === 'classic') {
+    it('an edge Route Handler outside the proxy matcher runs in the root\'s trace, its sandbox spans under the root', async () => {
+      for (const headers of [{}, { traceparent: `00-${INBOUND_TRACE.slice(0, 30)}e0-${INBOUND_SPAN}-01` }] as Array<Record<string, string>>) {
+        const response = await fetch(`${stack().baseUrl}/api/public/edge`, { headers });
+        const { traceId } = (await response.json()) as { traceId: string };
+        const isHandler = (span: StoredSpan) => span.attributes['next.span_type'] === 'AppRouteRouteHandlers.runHandler';
+        const trace = await waitForTrace(stack().queryUrl, traceId, (t) => isComplete('GET /api/public/edge')(t) && t.spans.some(isHandler));
+        const root = assertRequestRoot(trace, { root: 'GET /api/public/edge', entryPoint: 'route', status: 200, runtime: 'edge' });
+        assert.equal(root.parentSpanId, 'traceparent' in headers ? INBOUND_SPAN : '');
+        assert.equal(trace.spans.find(isHandler)?.parentSpanId, root.spanId, 'the handler span is a child of the root');
+      }
+    });
+  }
+
   it('an inbound traceparent stays the root\'s parent, inside and outside the proxy matcher', async () => {
     for (const [path, name, id] of [['/api/whoami', 'GET /api/whoami', '01'], ['/api/public/whoami', 'GET /api/public/whoami', '02']] as const) {
       const traceId = `${INBOUND_TRACE.slice(0, 30)}${id}`;
@@ -112,24 +109,30 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`one trace
     }
   });
 
-  it('a Server Action: its own span named by the action, with the user and the action id, never its arguments or result', async () => {
-    const cookie = await signIn(stack().baseUrl, 'action-span-user');
-    const secret = 'argument-that-must-not-be-traced';
-    const response = await callAction(stack().baseUrl, 'whoAmIAction', JSON.stringify([{ traceId: secret, userId: secret }]), { cookie });
-    const payload = await response.text();
-    const traceId = /"traceId":"([0-9a-f]{32})"/.exec(payload)?.[1];
-    assert.ok(traceId, `an action result: ${payload.slice(0, 200)}`);
-    const trace = await waitForTrace(stack().queryUrl, traceId, (t) => isComplete('POST /action')(t) && t.spans.some((span) => span.name === 'action whoAmIAction'));
-    const root = assertRequestRoot(trace, { root: 'POST /action', entryPoint: 'action', route: '/action', status: 200, userId: 'action-span-user' });
-    const action = trace.spans.find((span) => span.name === 'action whoAmIAction');
-    assert.ok(action, `an action span: ${trace.spans.map((span) => span.name).join(', ')}`);
-    assert.equal(action.parentSpanId, root.spanId);
-    assert.equal(action.attributes['user.id'], 'action-span-user');
-    assert.equal(action.attributes['next.action.id'], actionIdOf(mode, 'whoAmIAction'));
-    const everything = JSON.stringify(trace.spans.map((span) => [span.name, span.attributes, span.events]));
-    assert.ok(!everything.includes(secret), 'no argument in any span');
-    assert.ok(!everything.includes(`"traceId":"${traceId}"`), 'no result in any span');
-  });
+  for (const [page, where, userId] of [['/action', 'inside the proxy matcher', 'action-span-user'], [PUBLIC_ACTION_PAGE, 'outside the proxy matcher (anonymous)', undefined]] as const) {
+    it(`a Server Action ${where}: its own span named by the action, with the user and the action id, never its arguments or result`, async () => {
+      const cookie = await signIn(stack().baseUrl, 'action-span-user');
+      const secret = 'argument-that-must-not-be-traced';
+      const response = await callAction(stack().baseUrl, 'whoAmIAction', JSON.stringify([{ traceId: secret, userId: secret }]), { cookie }, page);
+      const payload = await response.text();
+      const traceId = /"traceId":"([0-9a-f]{32})"/.exec(payload)?.[1];
+      assert.ok(traceId, `an action result: ${payload.slice(0, 200)}`);
+      const rootName = `POST ${page}`;
+      const trace = await waitForTrace(stack().queryUrl, traceId, (t) => isComplete(rootName)(t) && t.spans.some((span) => span.name === 'action whoAmIAction'));
+      const root = assertRequestRoot(trace, { root: rootName, entryPoint: 'action', route: page, status: 200, userId });
+      assert.equal(root.attributes['user.id'], userId);
+      const action = trace.spans.filter((span) => span.name === 'action whoAmIAction');
+      assert.equal(action.length, 1, `one action span: ${trace.spans.map((span) => span.name).join(', ')}`);
+      assert.equal(action[0]!.parentSpanId, root.spanId);
+      assert.equal(action[0]!.attributes['user.id'], userId);
+      assert.equal(action[0]!.attributes['next.action.id'], actionIdOf(mode, 'whoAmIAction'));
+      assert.equal(action[0]!.attributes['next.action.name'], 'whoAmIAction');
+      assert.equal(trace.spans.filter((span) => span.name === 'proxy').length, userId === undefined ? 0 : 1, 'a proxy span only inside the matcher');
+      const everything = JSON.stringify(trace.spans.map((span) => [span.name, span.attributes, span.events]));
+      assert.ok(!everything.includes(secret), 'no argument in any span');
+      assert.ok(!everything.includes(`"traceId":"${traceId}"`), 'no result in any span');
+    });
+  }
 
   it('after(): the callback runs in its own span under the root, started once the handler returned, with the request\'s user and log line', async () => {
     const cookie = await signIn(stack().baseUrl, 'after-span-user');
@@ -150,10 +153,12 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`one trace
   });
 
   type Headers = Record<string, string>;
-  const failures: Array<{ what: string; call: (headers: Headers) => Promise<Response>; root: string; entryPoint: string; routeType: string; type: string; message: string; status: number }> = [
+  // `span`: Next.js's or the library's span where the error happened, which records it too.
+  const failures: Array<{ what: string; call: (headers: Headers) => Promise<Response>; root: string; entryPoint: string; routeType: string; type: string; message: string; status: number; span?: string }> = [
     { what: 'a Route Handler', call: (headers) => fetch(`${stack().baseUrl}/api/boom`, { headers }), root: 'GET /api/boom', entryPoint: 'route', routeType: 'route', type: 'TypeError', message: 'the demo failed on purpose', status: 500 },
     { what: 'a page (streamed)', call: (headers) => fetch(`${stack().baseUrl}/fail`, { headers }), root: 'GET /fail', entryPoint: 'page', routeType: 'render', type: 'RangeError', message: 'the page failed on purpose', status: 200 },
-    { what: 'a Server Action', call: (headers) => callAction(stack().baseUrl, 'failingAction', '[]', headers), root: 'POST /action', entryPoint: 'action', routeType: 'action', type: 'SyntaxError', message: 'the action failed on purpose', status: 500 },
+    { what: 'a Server Action', call: (headers) => callAction(stack().baseUrl, 'failingAction', '[]', headers), root: 'POST /action', entryPoint: 'action', routeType: 'action', type: 'SyntaxError', message: 'the action failed on purpose', status: 500, span: 'action failingAction' },
+    { what: 'a Server Action outside the proxy matcher', call: (headers) => callAction(stack().baseUrl, 'failingAction', '[]', headers, PUBLIC_ACTION_PAGE), root: `POST ${PUBLIC_ACTION_PAGE}`, entryPoint: 'action', routeType: 'action', type: 'SyntaxError', message: 'the action failed on purpose', status: 500, span: 'action failingAction' },
     { what: 'the proxy', call: (headers) => fetch(`${stack().baseUrl}/api/proxy-boom`, { headers }), root: 'GET /api/proxy-boom', entryPoint: 'proxy', routeType: 'proxy', type: 'EvalError', message: 'the proxy failed on purpose', status: 500 },
   ];
   for (const [index, failure] of failures.entries()) {
@@ -167,6 +172,7 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`one trace
       const root = assertRequestRoot(trace, { root: failure.root, entryPoint: failure.entryPoint, status: response.status });
       assert.equal(response.status, failure.status);
       assertFailedRoot(trace, root, failure.type, failure.message);
+      if (failure.span !== undefined) assertFailedSpan(trace, root, failure.span, failure.type);
       const lines = stack().next.stdout.filter((line) => line.includes('"request failed"') && line.includes(traceId)).map((line) => JSON.parse(line) as { routeType: string; trace_id: string; 'exception.type': string; user_id?: string });
       assert.equal(lines.length, 1, `one error log line for the request: ${JSON.stringify(lines)}`);
       assert.deepEqual([lines[0]!.routeType, lines[0]!['exception.type']], [failure.routeType, failure.type]);

@@ -6,6 +6,7 @@ import { flushOnExit } from '../process/exit.js';
 import { withEnvHidden } from '../process/env.js';
 import { resolveConfiguration } from '../settings/configuration.js';
 import type { Configuration } from '../settings/configuration.js';
+import { traceServerActions } from './action-spans.js';
 import { traceAfterCallbacks } from './after-spans.js';
 import { createLogExporter, createSpanExporter } from './exporters.js';
 import { installOutboundPropagation } from './outbound-fetch.js';
@@ -29,6 +30,7 @@ const REGISTERED = Symbol.for('next-request-context.registered');
  * - `@opentelemetry/sdk-node` with OTLP/HTTP span and log exporters and the bounded log pipeline;
  * - `traceparent` on server-side `fetch` to allow-listed origins;
  * - a span per `after()` callback, under the request's root (`traceAfterCallbacks`);
+ * - a span per Server Action called outside the proxy matcher (`traceServerActions`);
  * - a bounded flush on SIGTERM/SIGINT.
  *
  * Calling it again is a no-op. Invalid configuration throws a `ConfigurationError` here, at startup.
@@ -64,5 +66,6 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
   }
   installOutboundPropagation(config.propagateTraceTo);
   traceAfterCallbacks();
+  traceServerActions();
   return config;
 }

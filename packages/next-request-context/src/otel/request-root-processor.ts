@@ -4,7 +4,7 @@ import type { Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { applyPolicy, errorType } from './export-policy.js';
 import { pathOf, useCurrentHttpConventions } from './http-attributes.js';
 import { defer, endStale, takePending } from './pending-passes.js';
-import { requestState, rootSpan } from './request-state.js';
+import { actionSpan, requestState, rootSpan } from './request-state.js';
 import { setUserAttributes } from './user-span-processor.js';
 import type { RequestState } from './request-state.js';
 
@@ -16,14 +16,8 @@ const RESPONSE = 'NextNodeServer.startResponse';
 /** Read once: Next.js sets it before loading instrumentation. */
 const IN_EDGE_RUNTIME = process.env.NEXT_RUNTIME === 'edge';
 
-/** The pass of each open proxy and `start response` span: what their end changes. */
+/** The pass of each open proxy, `start response` and page render span: what their end changes. */
 const passOf = new WeakMap<Span, RequestState>();
-
-/** The Server Action's exported name, from the manifest Next.js keeps on `globalThis`. */
-function actionName(id: string): string | undefined {
-  const manifests = (globalThis as Record<symbol, { serverActionsManifest?: { node?: Record<string, { exportedName?: string }> } } | undefined>)[Symbol.for('next.server.manifests')];
-  return manifests?.serverActionsManifest?.node?.[id]?.exportedName;
-}
 
 /**
  * Names and describes the request once its last pass ends: `span` is Next.js's span of that pass,
@@ -44,13 +38,13 @@ function describe(span: Span, state: RequestState): void {
   const entryPoint = actionId !== undefined ? 'action' : proxyOnly ? 'proxy' : handler ?? (edge ? 'route' : 'page');
   const name = route === undefined ? `${method} ${target}` : span.name;
   useCurrentHttpConventions(span);
-  const action = actionId === undefined ? undefined : actionName(actionId);
-  if (actionId !== undefined) span.setAttributes({ 'next.action.id': actionId, ...(action ? { 'next.action.name': action } : {}) });
+  const action = actionId === undefined ? undefined : actionSpan(actionId);
+  if (action) span.setAttributes(action.attributes);
 
   const pass = state.proxyPass?.span;
   const root = pass ?? span;
   if (pass) {
-    span.updateName(entryPoint === 'action' ? `action ${action ?? actionId}` : `${entryPoint} ${target}`);
+    span.updateName(action ? action.name : `${entryPoint} ${target}`);
     useCurrentHttpConventions(pass);
     if (typeof status === 'number') pass.setAttribute('http.response.status_code', status);
     setUserAttributes(pass, state.scope);
@@ -75,7 +69,8 @@ function now(): HrTime {
 /**
  * Next.js ends the span of a pass: a proxy pass that lets the request continue waits for its
  * render pass; otherwise the request is described, and its root ends once the response is written
- * too (Next.js may end the pass before its `start response` span, as for Server Actions).
+ * and rendered too (Next.js may end the pass before its `start response` span, as for Server
+ * Actions, and `next dev` its page render span after the response).
  */
 function finish(span: Span, state: RequestState, end: Span['end'], endTime?: TimeInput): void {
   const pass = state.proxyPass;
@@ -93,6 +88,24 @@ function finish(span: Span, state: RequestState, end: Span['end'], endTime?: Tim
     state.close = () => end.call(span, at === undefined ? endTime : later(at, state.responseEnd));
   }
   if (!state.responses) closeRoot(state);
+}
+
+/** The root of `state`'s request ends no earlier than `span` (a `start response` or page render span). */
+function waitFor(span: Span, state: RequestState): void {
+  state.responses = (state.responses ?? 0) + 1;
+  passOf.set(span, state);
+}
+
+/**
+ * Puts the pass's own `traceparent` into its inbound headers (a plain object in nodejs): Next.js
+ * hands an edge handler the request's headers as they came in, and without a proxy (which forwards
+ * its trace context the same way) the edge sandbox's spans would start a trace of their own, or
+ * hang beside the root under the client's span.
+ */
+function forwardTraceContext(span: Span, headers: unknown): void {
+  if (typeof headers !== 'object' || headers === null || typeof (headers as { get?: unknown }).get === 'function') return;
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  (headers as Record<string, string>).traceparent = `00-${traceId}-${spanId}-0${traceFlags & 1}`;
 }
 
 function closeRoot(state: RequestState): void {
@@ -143,8 +156,8 @@ function proxyFailed(span: Span, state: RequestState, report: ProxyErrorReport |
  * `exception.type`): Next.js puts the error message there, and a message may hold user data; the
  * exception event keeps it.
  *
- * No span is added; per request it costs two closures, weak-map entries for the proxy and response
- * spans and, with a proxy, one map entry.
+ * No span is added; per request it costs two closures, weak-map entries for the proxy, response and
+ * page render spans and, with a proxy, one map entry.
  */
 export class RequestRootProcessor implements SpanProcessor {
   private readonly onProxyError: ProxyErrorReport | undefined;
@@ -162,11 +175,11 @@ export class RequestRootProcessor implements SpanProcessor {
       state.root = span;
       const parentId = span.parentSpanContext?.spanId;
       if (parentId !== undefined) state.proxyPass = takePending(parentId);
+      if (state.proxyPass === undefined && !IN_EDGE_RUNTIME) forwardTraceContext(span, state.headers);
       const end = span.end;
       span.end = (endTime) => finish(span, state, end, endTime);
     } else if (type === RESPONSE) {
-      state.responses = (state.responses ?? 0) + 1;
-      passOf.set(span, state);
+      waitFor(span, state);
     } else if (type === PROXY) {
       state.proxied = true;
       passOf.set(span, state);
@@ -177,6 +190,7 @@ export class RequestRootProcessor implements SpanProcessor {
       state.handler = 'route';
     } else if (type === PAGE_RENDER) {
       state.handler ??= 'page';
+      waitFor(span, state);
     }
   }
 

@@ -11,6 +11,8 @@ export interface RequestState {
   readonly actionId: string | undefined;
   /** The pass's context as extracted: its verified user and fields, for the root span. */
   readonly scope: Context;
+  /** The inbound headers as Next.js extracted them (in nodejs, the request's own header object). */
+  readonly headers: unknown;
   /** The pass's first `BaseServer.handleRequest` span (Next.js's span for the pass). */
   root?: Span;
   /** The proxy pass this render pass continues (its span becomes the request's root), if any. */
@@ -19,9 +21,9 @@ export interface RequestState {
   handler?: 'page' | 'route';
   /** Whether the proxy ran in this pass. */
   proxied?: boolean;
-  /** Next.js's `start response` spans still open: the response is still being written. */
+  /** Next.js's `start response` and page render spans still open: the response is still being written or rendered. */
   responses?: number;
-  /** When the last `start response` span ended. */
+  /** When the last of those spans ended. */
   responseEnd?: HrTime;
   /** Ends the request's root; set once the pass ended while its response was still being written. */
   close?: () => void;
@@ -30,6 +32,21 @@ export interface RequestState {
 /** The request's root span: the proxy pass the request went through, else the pass's own span. */
 export function rootSpan(state: RequestState | undefined): Span | undefined {
   return state?.proxyPass?.span ?? state?.root;
+}
+
+/** The Server Action's exported name, from the manifest Next.js keeps on `globalThis`. */
+function actionName(id: string): string | undefined {
+  const manifests = (globalThis as Record<symbol, { serverActionsManifest?: { node?: Record<string, { exportedName?: string }> } } | undefined>)[Symbol.for('next.server.manifests')];
+  return manifests?.serverActionsManifest?.node?.[id]?.exportedName;
+}
+
+/**
+ * The span of Server Action `id`: its name, `action <exported name>` (the id when Next.js's
+ * manifest does not name it), and its attributes `next.action.id` and `next.action.name`.
+ */
+export function actionSpan(id: string): { name: string; attributes: { 'next.action.id': string; 'next.action.name'?: string } } {
+  const name = actionName(id);
+  return { name: `action ${name ?? id}`, attributes: { 'next.action.id': id, ...(name ? { 'next.action.name': name } : {}) } };
 }
 
 /** A proxy pass whose span waits, open, for the render pass it let through. */
@@ -60,7 +77,7 @@ export function requestState(ctx: Context): RequestState | undefined {
 export class RequestStatePropagator implements TextMapPropagator {
   extract(ctx: Context, carrier: unknown, getter: TextMapGetter): Context {
     const header = getter.get(carrier, 'next-action');
-    const state: RequestState = { actionId: (Array.isArray(header) ? header[0] : header) || undefined, scope: ctx };
+    const state: RequestState = { actionId: (Array.isArray(header) ? header[0] : header) || undefined, scope: ctx, headers: carrier };
     return ctx.setValue(STATE_KEY, state);
   }
 
