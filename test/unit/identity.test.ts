@@ -6,7 +6,7 @@ import { isRequestScope } from '../../packages/next-request-context/src/context/
 import { readSigningSecret, readSigningSecrets } from '../../packages/next-request-context/src/settings/secret';
 import { createHmacSha256, sha256 } from '../../packages/next-request-context/src/identity/sha256';
 import { TrustedUserPropagator } from '../../packages/next-request-context/src/identity/trusted-user-propagator';
-import { MAX_AGE_SECONDS, USER_HEADER, createUserTokenCodec } from '../../packages/next-request-context/src/identity/user-token';
+import { DEV_MAX_AGE_SECONDS, MAX_AGE_SECONDS, USER_HEADER, createUserTokenCodec, defaultMaxAgeSeconds } from '../../packages/next-request-context/src/identity/user-token';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 
 const SECRET = 's'.repeat(40);
@@ -51,6 +51,26 @@ describe('user tokens', () => {
     assert.equal(createUserTokenCodec(SECRET, () => 1_700_000_000_000 + MAX_AGE_SECONDS * 1000).verify(token, TRACE), 'alice');
     assert.equal(createUserTokenCodec(SECRET, () => 1_700_000_000_000 + (MAX_AGE_SECONDS + 1) * 1000).verify(token, TRACE), undefined);
     assert.equal(createUserTokenCodec(SECRET, () => 1_700_000_000_000 - 10_000).verify(token, TRACE), undefined);
+  });
+
+  it(`accepts tokens for ${DEV_MAX_AGE_SECONDS} seconds under next dev (NODE_ENV=development), ${MAX_AGE_SECONDS} otherwise`, () => {
+    const saved = process.env.NODE_ENV;
+    const at = (seconds: number) => () => 1_700_000_000_000 + seconds * 1000;
+    const token = codec.sign('alice', TRACE)!;
+    try {
+      (process.env as Record<string, string>).NODE_ENV = 'development';
+      assert.equal(defaultMaxAgeSeconds(), 300);
+      assert.equal(createUserTokenCodec(SECRET, at(300)).verify(token, TRACE), 'alice');
+      assert.equal(createUserTokenCodec(SECRET, at(301)).verify(token, TRACE), undefined);
+      for (const env of ['production', 'test']) {
+        (process.env as Record<string, string>).NODE_ENV = env;
+        assert.equal(defaultMaxAgeSeconds(), 5, env);
+        assert.equal(createUserTokenCodec(SECRET, at(6)).verify(token, TRACE), undefined, env);
+      }
+    } finally {
+      if (saved === undefined) delete (process.env as Record<string, string | undefined>).NODE_ENV;
+      else (process.env as Record<string, string>).NODE_ENV = saved;
+    }
   });
 
   it('does not sign empty or oversized ids', () => {

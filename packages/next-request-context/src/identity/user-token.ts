@@ -15,6 +15,11 @@ export const USER_HEADER = 'x-request-context-user';
  * short window leaves a leaked token (logged headers, an external rewrite) next to no use.
  */
 export const MAX_AGE_SECONDS = 5;
+/**
+ * The window under `next dev` (`NODE_ENV=development`), where a route is compiled on its first
+ * request after the proxy ran: compiling can take a minute, and that request would run anonymous.
+ */
+export const DEV_MAX_AGE_SECONDS = 300;
 /** Tolerated clock difference between the proxy and the renderer (several instances). */
 const MAX_CLOCK_SKEW_SECONDS = 5;
 /** User ids longer than this are refused: they cannot come from a sane auth system. */
@@ -92,6 +97,11 @@ export interface UserTokenCodec {
   verifyRequest(token: string, traceId: string): VerifiedRequest | undefined;
 }
 
+/** {@link DEV_MAX_AGE_SECONDS} under `next dev`, else {@link MAX_AGE_SECONDS} (`next start` sets `NODE_ENV=production`). */
+export function defaultMaxAgeSeconds(): number {
+  return process.env.NODE_ENV === 'development' ? DEV_MAX_AGE_SECONDS : MAX_AGE_SECONDS;
+}
+
 /**
  * Creates a codec keyed with `secrets`: a string, or `{ current, previous }` during a rotation.
  * Tokens are always signed with the current secret; verification accepts the current one and then
@@ -99,7 +109,7 @@ export interface UserTokenCodec {
  * trace id, so a token can neither be edited (nor a field added, changed or removed) nor replayed
  * into another trace, nor used once it is older than a few seconds.
  */
-export function createUserTokenCodec(secrets: string | SigningSecrets, now: () => number = Date.now): UserTokenCodec {
+export function createUserTokenCodec(secrets: string | SigningSecrets, now: () => number = Date.now, maxAgeSeconds = defaultMaxAgeSeconds()): UserTokenCodec {
   const { current, previous } = typeof secrets === 'string' ? { current: secrets, previous: undefined } : secrets;
   // Each key's HMAC state is computed here, once: verification is on every request's path.
   const signingHmac = createHmacSha256(current);
@@ -128,7 +138,7 @@ export function createUserTokenCodec(secrets: string | SigningSecrets, now: () =
       const issuedAt = parts[parts.length - 1]!;
       if (!/^\d{1,12}$/.test(issuedAt)) return undefined;
       const age = Math.floor(now() / 1000) - Number(issuedAt);
-      if (age > MAX_AGE_SECONDS || age < -MAX_CLOCK_SKEW_SECONDS) return undefined;
+      if (age > maxAgeSeconds || age < -MAX_CLOCK_SKEW_SECONDS) return undefined;
       const signed = message([...parts, traceId]);
       // The current secret first: outside a rotation every genuine token matches it, in one HMAC.
       if (!constantTimeEqual(signature, toBase64Url(signingHmac(signed))) && !(previousHmac !== undefined && constantTimeEqual(signature, toBase64Url(previousHmac(signed))))) {
