@@ -38,6 +38,7 @@ import type { AppServer } from './app/servers';
 import { checkResult, difference, healthReader, lastPipelineTotals, settler } from './app/telemetry';
 import type { Counters, Health } from './app/telemetry';
 import { prepareVariant } from './app/variants';
+import { positiveNumber } from './settings';
 import type { AppVariant } from './app/variants';
 import { startChildCollector } from './collector/harness';
 import type { ChildCollector } from './collector/harness';
@@ -156,14 +157,6 @@ interface SideSummary {
 
 const log = (message: string) => process.stderr.write(`  app bench: ${message}\n`);
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
-
-function positiveNumber(name: string, fallback: number, integer: boolean): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!(value > 0) || (integer && !Number.isInteger(value))) throw new Error(`${name} is invalid (actual: ${raw}), expected a positive ${integer ? 'integer' : 'number'}`);
-  return value;
-}
 
 export default async function appBench(): Promise<BenchResult> {
   const quick = process.env.BENCH_APP_QUICK === '1';

@@ -35,6 +35,7 @@ import type { AppServer } from './app/servers';
 import { checkResult, difference, healthReader, lastPipelineTotals, rssMiB, settler } from './app/telemetry';
 import type { Counters, Health } from './app/telemetry';
 import { prepareVariant } from './app/variants';
+import { positiveNumber } from './settings';
 import { chartSvg } from './chart';
 import type { Panel } from './chart';
 import { startChildCollector } from './collector/harness';
@@ -98,14 +99,6 @@ const log = (message: string) => process.stderr.write(`  cost curves: ${message}
 const stepLabel = (step: Step) => `${step.spans} span${step.spans === 1 ? '' : 's'} + ${step.logs} log line${step.logs === 1 ? '' : 's'}`;
 const stepPath = (step: Step) => `/api/bench/cost?spans=${step.spans}&logs=${step.logs}`;
 const cellKey = (step: Step, side: Side | SideKey) => `${step.spans}/${step.logs}/${typeof side === 'string' ? side : side.key}`;
-
-function positiveNumber(name: string, fallback: number, integer: boolean): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!(value > 0) || (integer && !Number.isInteger(value))) throw new Error(`${name} is invalid (actual: ${raw}), expected a positive ${integer ? 'integer' : 'number'}`);
-  return value;
-}
 
 export default async function costCurvesBench(): Promise<BenchResult> {
   const quick = process.env.BENCH_COST_QUICK === '1' || process.env.BENCH_APP_QUICK === '1';
