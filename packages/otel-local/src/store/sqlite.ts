@@ -152,7 +152,7 @@ function loadBetterSqlite3(): Opener | string {
   }
 }
 
-/** Runs `load` with node:sqlite's own ExperimentalWarning (Node 22) dropped; other warnings pass. */
+/** Runs `fn` with node:sqlite's own ExperimentalWarning (Node 22) dropped; other warnings pass. */
 function withoutSqliteWarning<T>(fn: () => T): T {
   const emitWarning = process.emitWarning;
   process.emitWarning = function (this: unknown, warning: string | Error, ...rest: unknown[]) {
@@ -230,6 +230,8 @@ class NodeSqliteStatement implements SqliteStatement {
 
   pluck(toggle = true): this {
     this.plucked = toggle;
+    // Rows as arrays where node:sqlite can (22.16+, 24): the first column even when names repeat or look like numbers.
+    this.statement.setReturnArrays?.(toggle);
     return this;
   }
 
@@ -257,8 +259,10 @@ class NodeSqliteStatement implements SqliteStatement {
   }
 
   /** The first column (pluck), or the row as a plain object (node:sqlite's have a null prototype). */
-  private toRow(row: Row): unknown {
+  private toRow(row: Row | unknown[]): unknown {
+    if (Array.isArray(row)) return row[0];
     if (this.plucked) {
+      // Without setReturnArrays (22.13 to 22.15): the first name's value (the store's plucked queries select one column).
       for (const column in row) return row[column];
       return undefined;
     }
@@ -283,9 +287,11 @@ interface DatabaseSync {
 }
 
 interface StatementSync {
-  get(...params: SqlParameters): Row | undefined;
-  all(...params: SqlParameters): Row[];
-  iterate(...params: SqlParameters): IterableIterator<Row>;
+  get(...params: SqlParameters): Row | unknown[] | undefined;
+  all(...params: SqlParameters): Array<Row | unknown[]>;
+  iterate(...params: SqlParameters): IterableIterator<Row | unknown[]>;
   run(...params: SqlParameters): { changes: number | bigint };
   setReadBigInts(enabled: boolean): void;
+  /** Node.js 22.16+ and 24. */
+  setReturnArrays?(enabled: boolean): void;
 }
