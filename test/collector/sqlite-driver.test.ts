@@ -217,7 +217,7 @@ describe('choosing the driver', () => {
         '(and `npm install --omit=optional` leaves it out). Fix one of:\n' +
         '  - run on Node.js 22.13 or later (its built-in node:sqlite needs nothing installed);\n' +
         '  - in a project: npm approve-scripts better-sqlite3, then npm rebuild better-sqlite3;\n' +
-        '  - with npx: npm cache npx rm, then npx --allow-scripts=better-sqlite3 otel-local start.\n',
+        '  - with npx: npm cache npx rm --force (drops the cached installs of npx, the unbuilt one included), then npx --allow-scripts=better-sqlite3 otel-local start.\n',
     );
   });
 });

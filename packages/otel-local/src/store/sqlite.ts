@@ -122,7 +122,7 @@ function noDriverMessage(builtIn: string, addon: string): string {
     '(and `npm install --omit=optional` leaves it out). Fix one of:',
     '  - run on Node.js 22.13 or later (its built-in node:sqlite needs nothing installed);',
     '  - in a project: npm approve-scripts better-sqlite3, then npm rebuild better-sqlite3;',
-    '  - with npx: npm cache npx rm, then npx --allow-scripts=better-sqlite3 otel-local start.',
+    '  - with npx: npm cache npx rm --force (drops the cached installs of npx, the unbuilt one included), then npx --allow-scripts=better-sqlite3 otel-local start.',
   ].join('\n');
 }
 
