@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { StoreSchemaError } from '../../packages/otel-local/src/index';
+import { openSqlite } from '../../packages/otel-local/src/store/sqlite';
 import { getJson, post, startTestCollector } from './helpers';
 
 const HOUR_MS = 3_600_000;
@@ -60,7 +60,7 @@ async function storedTraceIds(queryUrl: string): Promise<string[]> {
 describe('store file', () => {
   it('refuses a file written by the previous schema, saying to delete it', async () => {
     const dbPath = tempDb();
-    const old = new Database(dbPath);
+    const old = openSqlite(dbPath);
     old.exec('CREATE TABLE spans (trace_id TEXT, span_id TEXT); PRAGMA user_version = 1;');
     old.close();
     await assert.rejects(startTestCollector({ dbPath }), (error: Error) => {

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { openDatabase } from '../../packages/otel-local/src/store/schema';
+import { openSqlite } from '../../packages/otel-local/src/store/sqlite';
 import { getJson, post, startTestCollector } from './helpers';
 
 let directory: string;
@@ -39,13 +39,13 @@ describe('store upgrade', () => {
     const first = await startTestCollector({ dbPath });
     assert.equal((await post(`${first.otlpUrl}/v1/traces`, JSON.stringify(span('a'.repeat(32), 0)), { 'Content-Type': 'application/json' })).status, 200);
     await first.close();
-    const raw = new Database(dbPath);
+    const raw = openSqlite(dbPath);
     raw.exec('ALTER TABLE scopes DROP COLUMN dropped_attributes_count');
     raw.close();
 
     openDatabase(dbPath).close();
-    const reopened = new Database(dbPath, { readonly: true });
-    const columns = reopened.prepare("SELECT name FROM pragma_table_info('scopes')").pluck().all();
+    const reopened = openSqlite(dbPath);
+    const columns = reopened.prepare("SELECT name FROM pragma_table_info('scopes')").pluck().all() as string[];
     reopened.close();
     assert.ok(columns.includes('dropped_attributes_count'), `columns: ${columns.join(', ')}`);
 

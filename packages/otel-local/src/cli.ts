@@ -27,6 +27,8 @@ import { ImportFileError } from './cli/transfer.js';
 import { USAGE, UsageError } from './cli/usage.js';
 import { serveMcp } from './mcp/server.js';
 import { DEFAULT_QUERY_URL } from './shared/constants.js';
+// Loads no driver (store/sqlite.ts loads one when the collector opens its store).
+import { SqliteDriverError } from './store/sqlite.js';
 
 /** The query API's URL from --url or COLLECTOR_URL (blank: the default), checked before any request. */
 function queryUrl(value: string): string {
@@ -202,7 +204,7 @@ async function runCommand(values: Flags, [command, ...args]: string[]): Promise<
 }
 
 /** Errors whose message says everything (no stack): what is wrong and what was expected. */
-const EXPLAINED = [CollectorNotRunningError, ApiError, ImportFileError, CommandNotFoundError];
+const EXPLAINED = [CollectorNotRunningError, ApiError, ImportFileError, CommandNotFoundError, SqliteDriverError];
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -24,6 +24,7 @@ export type { ConnectionLimits } from './receiver/receiver.js';
 export { ConfigurationError, optionsFromEnv } from './config.js';
 export { PortInUseError } from './ports.js';
 export { StoreSchemaError } from './store/schema.js';
+export { SqliteDriverError } from './store/sqlite.js';
 export type { CollectorStats, StoreTotals } from './shared/stats.js';
 export type {
   ApiAttributes,

@@ -2,7 +2,7 @@
  * Process entry of the embedded collector (started by `cli.ts start`, or `node dist/main.js` in the otel-local package).
  * Configured by environment variables (see config.ts); runs until SIGINT/SIGTERM.
  */
-import { ConfigurationError, optionsFromEnv, PortInUseError, startCollector, StoreSchemaError } from './index.js';
+import { ConfigurationError, optionsFromEnv, PortInUseError, SqliteDriverError, startCollector, StoreSchemaError } from './index.js';
 import { resolveOptions } from './config.js';
 
 async function main(): Promise<void> {
@@ -44,6 +44,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const known = error instanceof ConfigurationError || error instanceof PortInUseError || error instanceof StoreSchemaError;
-  process.stderr.write(`embedded collector: ${known ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
+  // No SQLite driver: explained (what is missing, why, the fix), but not a setting to change (exit 1).
+  const explained = known || error instanceof SqliteDriverError;
+  process.stderr.write(`embedded collector: ${explained ? (error as Error).message : ((error as Error).stack ?? String(error))}\n`);
   process.exit(known ? 2 : 1);
 });

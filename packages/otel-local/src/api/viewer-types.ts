@@ -150,6 +150,8 @@ export interface HealthResponse {
   dbPath: string;
   /** `disk`: answered once fsynced (default); `process`: once in SQLite's write-ahead log. */
   durability: 'disk' | 'process';
+  /** The SQLite driver: Node's built-in `node:sqlite` (Node.js 22.13+), else the `better-sqlite3` addon; `OTEL_LOCAL_SQLITE` forces one. */
+  sqliteDriver: 'node:sqlite' | 'better-sqlite3';
   stats: HealthStats;
 }
 

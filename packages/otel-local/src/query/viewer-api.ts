@@ -88,6 +88,7 @@ export function viewerApiRoutes(options: ViewerApiOptions): Route[] {
         queryPort,
         dbPath: store.path,
         durability: store.durability,
+        sqliteDriver: store.sqliteDriver,
         stats: { ...stats, liveClients: events.clientCount, stored: store.totals() },
       };
       sendJson(response, 200, body);

@@ -1,5 +1,6 @@
 /** The telemetry store: one SQLite database with its writer, queries and retention. */
-import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { sqliteDriver } from './sqlite.js';
+import type { SqliteDatabase, SqliteDriverName } from './sqlite.js';
 import type { LogRecordModel, SpanModel } from '../otlp/model.js';
 import type { CollectorStats, StoreTotals } from '../shared/stats.js';
 import { TelemetryWriter } from './ingest.js';
@@ -31,6 +32,8 @@ export class TelemetryStore {
   readonly queries: TelemetryQueries;
   /** When a write counts as stored: see {@link StoreDurability}. */
   readonly durability: StoreDurability;
+  /** The SQLite driver in use (store/sqlite.ts). */
+  readonly sqliteDriver: SqliteDriverName;
   private readonly db: SqliteDatabase;
   private readonly writer: TelemetryWriter;
   private readonly retention: Retention;
@@ -45,6 +48,7 @@ export class TelemetryStore {
     options: StoreOptions = {},
   ) {
     this.db = openDatabase(path);
+    this.sqliteDriver = sqliteDriver();
     // Commits write the WAL without fsync (synchronous=NORMAL, schema.ts); durable() adds it.
     this.durability = options.durability ?? 'disk';
     this.walSync = path !== ':memory:' && this.durability === 'disk' ? new WalSync(path) : undefined;

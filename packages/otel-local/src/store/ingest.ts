@@ -2,7 +2,7 @@
  * Writes decoded batches into SQLite: one transaction per request, prepared statements, and the
  * per-trace summary row (`traces`) maintained incrementally so listings never scan spans.
  */
-import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement as Statement } from './sqlite.js';
 import type { LogRecordModel, ResourceModel, ScopeModel, SpanModel } from '../otlp/model.js';
 import { STATUS_CODE_ERROR } from '../otlp/model.js';
 import { findUserId, toDisplayText, traceDisplayName } from '../otlp/values.js';

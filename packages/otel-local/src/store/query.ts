@@ -3,7 +3,7 @@
  * attribute columns are returned as their stored JSON text, so callers that only forward them
  * (the OTLP JSON answers) never parse them; resources and scopes are cached parsed.
  */
-import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement as Statement } from './sqlite.js';
 import type { KeyValue, LogRecordModel } from '../otlp/model.js';
 import { SPAN_KIND_NAMES, STATUS_CODE_ERROR, STATUS_CODE_NAMES } from '../otlp/model.js';
 import { findAttribute, toMatchText } from '../otlp/values.js';

@@ -4,7 +4,7 @@
  * without a trace id are pruned by time. New data is never refused: it is always written, and
  * older data makes room afterwards.
  */
-import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement as Statement } from './sqlite.js';
 import { toDbNanos } from './schema.js';
 
 /** Retention limits; 0 (or undefined) disables a limit. */

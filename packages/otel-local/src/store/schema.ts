@@ -7,8 +7,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { openSqlite } from './sqlite.js';
+import type { SqliteDatabase } from './sqlite.js';
 
 /**
  * Bump when the DDL changes incompatibly; older files are then refused with a clear message.
@@ -142,7 +142,7 @@ export class StoreSchemaError extends Error {
 /** Opens (creating if needed) the store at `path` (`:memory:` for a throwaway store). */
 export function openDatabase(path: string): SqliteDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  const db = openSqlite(path);
   try {
     db.pragma('journal_mode = WAL');
     // WAL + NORMAL: durable across process crashes, fast (no fsync per transaction).

@@ -3,7 +3,7 @@
  * and errors, and an edge for every span whose parent span belongs to another service, with call
  * and error counts and the p95 of the calls' durations.
  */
-import type { Statement } from 'better-sqlite3';
+import type { SqliteStatement as Statement } from './sqlite.js';
 import { nearestRankPercentile } from '../analysis/percentile.js';
 import { STATUS_CODE_ERROR } from '../otlp/model.js';
 import type { ServiceGraph, ServiceGraphNode } from '../shared/service-graph.js';
