@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Runs the library's unit tests, the init tests and the adoption test on other Node.js lines
-# (default: 22 and 24; the rest of `npm test` runs on the machine's Node, 20). Each Node binary
-# comes from the npm registry's `node` package into .cache/node<major>/; its `include/` headers
-# let node-gyp compile better-sqlite3 (otel-local's dependency) for that Node without a download.
+# Runs the library's unit tests, the log and init tests, the collector's store tests and the
+# adoption test on other Node.js lines (default: 22 and 24; the rest of `npm test` runs on the
+# machine's Node, 20). Each Node binary comes from the npm registry's `node` package into
+# .cache/node<major>/ (its `include/` headers would let node-gyp build a native addon for that Node
+# without a download; nothing here needs one: otel-local uses node:sqlite on these versions).
 # Usage: bash scripts/test-node-versions.sh [major ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 # The adoption test keeps what depends on the Node version (see ADOPTION_SCOPE in the test).
 export ADOPTION_SCOPE=runtime
-# Tests that load the repository's better-sqlite3 (built for the machine's Node) are left out:
-# test/log/otlp.test.ts, test/unit/span-pipeline.test.ts and the collector's; the adoption test installs otel-local afresh, so the
-# collector and the OTLP path run on each Node there.
-TESTS=($(ls test/unit/*.test.ts test/log/*.test.ts test/init/*.test.ts test/adoption/*.test.ts 2>/dev/null | grep -v -e '^test/log/otlp.test.ts$' -e '^test/unit/span-pipeline.test.ts$'))
+# On these versions the collector's store runs on Node's built-in node:sqlite
+# (packages/otel-local/src/store/sqlite.ts), so the tests that open it in-process run too:
+# test/log/otlp.test.ts, test/unit/span-pipeline.test.ts and the collector's store, receiver and
+# query tests (the CLI ones, minutes long, stay on the machine's Node). The adoption test installs
+# otel-local afresh, so the collector also runs from its tarball on each Node.
+STORE_TESTS=(test/collector/{sqlite-driver,store-upgrade,retention,receiver,query-api,fidelity,fidelity-durability,fidelity-json-pieces,export-import,service-graph,entry-points,slow-clients,jaeger-shapes,grafana-requests,jaeger-v3-params}.test.ts)
+TESTS=($(ls test/adoption/*.test.ts test/unit/*.test.ts test/log/*.test.ts test/init/*.test.ts 2>/dev/null) "${STORE_TESTS[@]}")
 
 versions=("$@")
 [ ${#versions[@]} -eq 0 ] && versions=(22 24)
