@@ -4,11 +4,25 @@ import type { Attributes, Span } from '@opentelemetry/api';
 /** `AsyncLocalStorage#run` of one of Next.js's process-wide storages. */
 export type StorageRun = (store: unknown, fn: (...args: unknown[]) => unknown, ...args: unknown[]) => unknown;
 
-function fail(span: Span, error: unknown): void {
-  const exception = error instanceof Error ? error : new Error(String(error));
-  span.recordException(exception);
+/** Whether `span` has the exception event of `exception` already (Next.js records a render error on the active span itself). */
+function hasException(span: Span, exception: Error): boolean {
+  const events = (span as { events?: Array<{ name: string; attributes?: Record<string, unknown> }> }).events ?? [];
+  return events.some((event) => event.name === 'exception' && event.attributes?.['exception.type'] === exception.name && event.attributes['exception.message'] === exception.message);
+}
+
+/**
+ * Marks `span` failed by `exception`: one exception event (type, message, stack; none added when
+ * it has that one already), error status whose message is the exception's type only (a message
+ * may hold user data), and `error.type`.
+ */
+export function markFailed(span: Span, exception: Error): void {
+  if (!hasException(span, exception)) span.recordException(exception);
   span.setStatus({ code: SpanStatusCode.ERROR, message: exception.name });
   span.setAttribute('error.type', exception.name);
+}
+
+function fail(span: Span, error: unknown): void {
+  markFailed(span, error instanceof Error ? error : new Error(String(error)));
 }
 
 /**

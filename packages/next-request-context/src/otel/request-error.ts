@@ -1,5 +1,6 @@
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import type { Span } from '@opentelemetry/api';
+import { markFailed } from './child-spans.js';
 import { requestState, rootSpan } from './request-state.js';
 
 /** What Next.js passes to `onRequestError` about the failed request (its `errorContext`). */
@@ -35,12 +36,6 @@ function openRoot(): Span | undefined {
   return root?.isRecording() ? root : undefined;
 }
 
-/** Whether `span` has the exception event of `exception` already: Next.js records a render error on the active span itself. */
-function hasException(span: Span, exception: Error): boolean {
-  const events = (span as { events?: Array<{ name: string; attributes?: Record<string, unknown> }> }).events ?? [];
-  return events.some((event) => event.name === 'exception' && event.attributes?.['exception.type'] === exception.name && event.attributes['exception.message'] === exception.message);
-}
-
 /**
  * Marks the request's root span (see `RequestRootProcessor`, which keeps it open until the
  * request ends) and the active span, when still open, with error status and one exception event
@@ -55,10 +50,7 @@ export function recordRequestError(error: unknown, request: RequestErrorRequest,
   try {
     const active = trace.getActiveSpan();
     for (const span of new Set([openRoot(), active?.isRecording() ? active : undefined])) {
-      if (span === undefined) continue;
-      if (!hasException(span, exception)) span.recordException(exception);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: exception.name });
-      span.setAttribute('error.type', exception.name);
+      if (span !== undefined) markFailed(span, exception);
     }
   } catch {
     // a span that cannot record is not a reason to fail the request's error handling
