@@ -34,6 +34,16 @@ describe('user tokens', () => {
     }
   });
 
+  it('decodes every base64url tail: user ids and fields of 1 to 9 characters (1 to 4 UTF-8 bytes each) and all printable ASCII round-trip', () => {
+    for (let length = 1; length <= 9; length++) {
+      const userId = [...'aé😀'.repeat(3)].slice(0, length).join('');
+      const fields = { tenantId: `t-${'ñ'.repeat(length)}`, seats: length };
+      assert.deepEqual(codec.verifyRequest(codec.signRequest(userId, JSON.stringify(fields), TRACE)!, TRACE), { userId, fields });
+    }
+    const latin = String.fromCharCode(...Array.from({ length: 95 }, (_, i) => 32 + i));
+    assert.equal(codec.verify(codec.sign(latin, TRACE)!, TRACE), latin);
+  });
+
   it('refuses a token for another trace, another secret, edited or malformed', () => {
     const token = codec.sign('alice', TRACE)!;
     assert.equal(codec.verify(token, 'f'.repeat(32)), undefined);

@@ -10,7 +10,7 @@ import { ROOT_CONTEXT, context, defaultTextMapGetter } from '@opentelemetry/api'
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NextRequest } from 'next/server';
-import { MAX_FIELDS, checkFields, setFieldAttributeNames } from '../../packages/next-request-context/src/context/fields';
+import { MAX_FIELDS, NO_FIELDS, checkFields, fieldsJson, parseFields, setFieldAttributeNames } from '../../packages/next-request-context/src/context/fields';
 import { getRequestContext, tryGetRequestContext } from '../../packages/next-request-context/src/context/request-context';
 import { runWithRequestContext } from '../../packages/next-request-context/src/context/run';
 import { isRequestScope, scopeFields, scopeUserId } from '../../packages/next-request-context/src/context/scope';
@@ -57,6 +57,25 @@ describe('request fields: rules and limits', () => {
     for (const [fields, message] of cases) assert.throws(() => checkFields(fields), (error: Error) => error instanceof TypeError && message.test(error.message), JSON.stringify(fields, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)));
     assert.doesNotThrow(() => checkFields(Object.fromEntries(Array.from({ length: MAX_FIELDS }, (_, i) => [`f${i}`, i]))));
     assert.doesNotThrow(() => checkFields({ big: 'x'.repeat(1024 - 10) })); // {"big":"…"} is exactly 1024 bytes
+  });
+
+  it('parses fields from their JSON once: the same frozen object for the same text, invalid texts refused every time', () => {
+    const first = parseFields('{"tenantId":"acme","seats":3}');
+    assert.deepEqual(first, { tenantId: 'acme', seats: 3 });
+    assert.ok(Object.isFrozen(first));
+    assert.equal(parseFields('{"tenantId":"acme","seats":3}'), first);
+    assert.equal(fieldsJson(first!), '{"tenantId":"acme","seats":3}');
+    assert.equal(parseFields('{ "tenantId": "acme" }')?.tenantId, 'acme');
+    assert.equal(fieldsJson(parseFields('{ "tenantId": "acme" }')!), '{"tenantId":"acme"}', 'the canonical JSON, as checkFields writes it');
+    assert.equal(parseFields('{}'), NO_FIELDS);
+    for (let i = 0; i < 2; i++) {
+      assert.equal(parseFields('{"trace_id":"x"}'), undefined);
+      assert.equal(parseFields('{"tenantId":'), undefined);
+    }
+    // more distinct texts than remembered: every one still parses right
+    for (let i = 0; i < 2100; i++) assert.equal(parseFields(`{"n":${i}}`)?.n, i);
+    assert.deepEqual(parseFields('{"tenantId":"acme","seats":3}'), { tenantId: 'acme', seats: 3 });
+    assert.equal(fieldsJson(Object.freeze({ plan: 'pro' })), '{"plan":"pro"}');
   });
 });
 

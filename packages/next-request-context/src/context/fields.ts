@@ -34,8 +34,28 @@ const RESERVED = ['trace_id', 'span_id', 'trace_flags', 'user_id', 'level', 'tim
 
 export const NO_FIELDS: FieldValues = Object.freeze({});
 
+/** Most entries of each cache below (a cache is cleared when full): names and texts repeat across requests. */
+const MAX_REMEMBERED = 1024;
+/** Parsed fields by their JSON (valid only: frozen, so shared safely). */
+const parsed = new Map<string, FieldValues>();
+/** Log keys by field name. */
+const logKeys = new Map<string, string>();
+/** The JSON of fields returned by `checkFields` or `parseFields`, so the scope need not serialise them again. */
+const jsonOfFields = new WeakMap<FieldValues, string>();
+const utf8 = new TextEncoder();
+
 /** A field's key in log lines: its name in snake_case (`tenantId` → `tenant_id`). */
 export function logKey(name: string): string {
+  let key = logKeys.get(name);
+  if (key === undefined) {
+    key = snakeCase(name);
+    if (logKeys.size >= MAX_REMEMBERED) logKeys.clear();
+    logKeys.set(name, key);
+  }
+  return key;
+}
+
+function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
 }
 
@@ -66,19 +86,36 @@ export function checkFields(fields: unknown): { values: FieldValues; json: strin
   }
   if (keys.size > MAX_FIELDS) fail('too many request fields', keys.size, `at most ${MAX_FIELDS}`);
   const json = JSON.stringify(values);
-  const bytes = new TextEncoder().encode(json).length;
+  const bytes = utf8.encode(json).length;
   if (bytes > MAX_FIELDS_BYTES) fail('request fields are too large', `${bytes} bytes as JSON`, `at most ${MAX_FIELDS_BYTES}`);
-  return { values: Object.freeze(values), json };
+  const frozen = Object.freeze(values);
+  jsonOfFields.set(frozen, json);
+  return { values: frozen, json };
 }
 
-/** Fields from their JSON, checked again; `undefined` for anything invalid. */
+/**
+ * Fields from their JSON, checked again; `undefined` for anything invalid. A request's fields
+ * usually repeat those of earlier requests (the same tenant, plan): valid results are remembered,
+ * at most 1,024 JSON texts (`MAX_REMEMBERED`), and the same frozen object returned.
+ */
 export function parseFields(json: string): FieldValues | undefined {
+  const known = parsed.get(json);
+  if (known !== undefined) return known;
+  let values: FieldValues;
   try {
-    const { values } = checkFields(JSON.parse(json));
-    return Object.keys(values).length === 0 ? NO_FIELDS : values;
+    values = checkFields(JSON.parse(json)).values;
   } catch {
     return undefined;
   }
+  if (Object.keys(values).length === 0) values = NO_FIELDS;
+  if (parsed.size >= MAX_REMEMBERED) parsed.clear();
+  parsed.set(json, values);
+  return values;
+}
+
+/** The JSON of `fields` (as `checkFields` writes it): remembered for checked and parsed fields, else serialised. */
+export function fieldsJson(fields: FieldValues): string {
+  return jsonOfFields.get(fields) ?? JSON.stringify(fields);
 }
 
 const ATTRIBUTES = Symbol.for('next-request-context.field-attributes');

@@ -1,6 +1,6 @@
 import { createContextKey, propagation } from '@opentelemetry/api';
 import type { Baggage, Context } from '@opentelemetry/api';
-import { NO_FIELDS, parseFields } from './fields.js';
+import { NO_FIELDS, fieldsJson, parseFields } from './fields.js';
 import type { FieldValues } from './fields.js';
 
 /**
@@ -41,7 +41,7 @@ export function enterRequestScope(ctx: Context, userId: string | undefined, fiel
   let baggage = propagation.getBaggage(ctx) ?? propagation.createBaggage();
   baggage = userId === undefined ? baggage.removeEntry(USER_ID_KEY) : baggage.setEntry(USER_ID_KEY, { value: userId });
   const hasFields = fields !== undefined && Object.keys(fields).length > 0;
-  baggage = hasFields ? baggage.setEntry(FIELDS_KEY, { value: JSON.stringify(fields) }) : baggage.removeEntry(FIELDS_KEY);
+  baggage = hasFields ? baggage.setEntry(FIELDS_KEY, { value: fieldsJson(fields) }) : baggage.removeEntry(FIELDS_KEY);
   fieldsByBaggage.set(baggage, hasFields ? fields : NO_FIELDS);
   return propagation.setBaggage(ctx.setValue(REQUEST_SCOPE_KEY, true), baggage);
 }
