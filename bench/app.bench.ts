@@ -26,29 +26,22 @@
  * BENCH_APP_QUICK=1 is 3 rounds of 2 s. BENCH_APP_CPU_PROF=<dir> writes CPU profiles of the
  * servers to <dir>/<side> when they exit.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../scripts/processes';
-import { destroyAgents, median, percentile, runLoad } from './app/load';
+import { median, percentile, runLoad } from './app/load';
 import type { LoadResult, LoadTarget } from './app/load';
-import { signIn, startAppServer } from './app/servers';
-import type { AppServer } from './app/servers';
+import { SIDES, USER_ID } from './app/sides';
+import type { Side, SideKey } from './app/sides';
+import { startStand } from './app/stand';
+import type { Stand } from './app/stand';
 import { checkResult, difference, healthReader, lastPipelineTotals, settler } from './app/telemetry';
 import type { Counters, Health } from './app/telemetry';
-import { prepareVariant } from './app/variants';
 import { positiveNumber } from './settings';
-import type { AppVariant } from './app/variants';
-import { startChildCollector } from './collector/harness';
-import type { ChildCollector } from './collector/harness';
 import type { BenchResult, BenchRow } from './types';
 
 const CONCURRENCY = 32;
 const WARMUP_SECONDS = 3;
 /** Sequential requests per side whose exports give the idle spans and log records per request. */
 const PROBE_REQUESTS = 20;
-const USER_ID = 'bench-user';
 
 /** Targets of issue 8 (item 2), checked on every run and printed as MET/MISSED. */
 const TARGETS = {
@@ -58,73 +51,6 @@ const TARGETS = {
   disabledVsBaseline: { route: 0.92, page: 0.97 },
   p99VsBaseline: 1.3,
 };
-
-type SideKey = 'baseline' | 'full' | 'full-down' | 'full-disabled' | 'vercel-otel' | 'sdk-node';
-
-interface Side {
-  key: SideKey;
-  variant: string;
-  name: string;
-  env(endpoints: { collector: string; closed: string }): Record<string, string>;
-  /** What it sends to the collector; none for sides that must export nothing to it. */
-  ships: { spans: boolean; logs: boolean };
-  /** Longest scheduled delay of its batch processors (ms), for settling after its turn. */
-  batchDelayMs?: number;
-  /** What `/api/bench` answers and `/bench` renders: a trace id, and which verified user. */
-  expect: { traceId: boolean; userId: string | null };
-  /** The side's log pipeline reports its losses on stderr (`[log-pipeline] … Totals: …`). */
-  pipelineReports?: boolean;
-}
-
-const SIDES: readonly Side[] = [
-  { key: 'baseline', variant: 'baseline', name: 'no SDK (baseline)', env: () => ({}), ships: { spans: false, logs: false }, expect: { traceId: false, userId: null } },
-  {
-    key: 'full',
-    variant: 'full',
-    name: 'ours, full setup, collector up',
-    env: ({ collector }) => ({ OTEL_SERVICE_NAME: 'bench-full', OTEL_EXPORTER_OTLP_ENDPOINT: collector }),
-    ships: { spans: true, logs: true },
-    batchDelayMs: 1000,
-    expect: { traceId: true, userId: USER_ID },
-    pipelineReports: true,
-  },
-  {
-    key: 'full-down',
-    variant: 'full',
-    name: 'ours, collector down (port closed)',
-    env: ({ closed }) => ({ OTEL_SERVICE_NAME: 'bench-full-down', OTEL_EXPORTER_OTLP_ENDPOINT: closed }),
-    ships: { spans: false, logs: false },
-    expect: { traceId: true, userId: USER_ID },
-    pipelineReports: true,
-  },
-  {
-    key: 'full-disabled',
-    variant: 'full',
-    name: 'ours, OTEL_SDK_DISABLED=true',
-    // The collector's endpoint all the same: anything exported would show in its counters.
-    env: ({ collector }) => ({ OTEL_SERVICE_NAME: 'bench-full-disabled', OTEL_EXPORTER_OTLP_ENDPOINT: collector, OTEL_SDK_DISABLED: 'true' }),
-    ships: { spans: false, logs: false },
-    expect: { traceId: true, userId: USER_ID },
-  },
-  {
-    key: 'vercel-otel',
-    variant: 'vercel-otel',
-    name: '@vercel/otel default + plain pino',
-    env: ({ collector }) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: collector }),
-    ships: { spans: true, logs: false },
-    batchDelayMs: 5000,
-    expect: { traceId: true, userId: null },
-  },
-  {
-    key: 'sdk-node',
-    variant: 'sdk-node',
-    name: 'NodeSDK + instrumentation-pino',
-    env: ({ collector }) => ({ OTEL_SERVICE_NAME: 'bench-sdk-node', OTEL_EXPORTER_OTLP_ENDPOINT: collector }),
-    ships: { spans: true, logs: true },
-    batchDelayMs: 5000,
-    expect: { traceId: true, userId: null },
-  },
-];
 
 const PATHS = [
   { path: '/api/bench', kind: 'route', title: 'GET /api/bench (route handler)', logMessage: 'bench route answered' },
@@ -164,31 +90,10 @@ export default async function appBench(): Promise<BenchResult> {
   const roundSeconds = positiveNumber('BENCH_APP_ROUND_SECONDS', quick ? 2 : 3, false);
   const profileDir = process.env.BENCH_APP_CPU_PROF ? resolve(process.env.BENCH_APP_CPU_PROF) : undefined;
 
-  const variants = new Map<string, AppVariant>();
-  for (const side of SIDES) if (!variants.has(side.variant)) variants.set(side.variant, prepareVariant(side.variant, log));
-  const dir = mkdtempSync(join(tmpdir(), 'app-bench-'));
-  const secret = randomBytes(32).toString('hex');
-  let collector: ChildCollector | undefined;
-  const servers = new Map<SideKey, AppServer>();
+  let stand: Stand<SideKey> | undefined;
   try {
-    collector = await startChildCollector(join(dir, 'telemetry.sqlite'), { COLLECTOR_HOST: '127.0.0.1' });
-    const ports = await Promise.all(SIDES.map(() => freePort()));
-    // Nothing listens there: the collector-down side's exports are refused.
-    const closed = `http://127.0.0.1:${await freePort()}`;
-    const endpoints = { collector: collector.otlpUrl, closed };
-    await Promise.all(
-      SIDES.map((side, index) =>
-        startAppServer(
-          side.key,
-          variants.get(side.variant)!,
-          ports[index]!,
-          { REQUEST_CONTEXT_SECRET: secret, LOG_LEVEL: 'info', ...side.env(endpoints) },
-          profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, side.key)}`] : [],
-        ).then((server) => servers.set(side.key, server)),
-      ),
-    );
-    const cookies = new Map<SideKey, string>();
-    for (const side of SIDES) cookies.set(side.key, await signIn(servers.get(side.key)!.baseUrl, USER_ID));
+    stand = await startStand(SIDES, { label: 'app-bench', userId: USER_ID, log, nodeArgs: (key) => (profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, key)}`] : []) });
+    const { collector, servers, cookies } = stand;
     const health = healthReader(collector.queryUrl);
     const settle = settler(health);
     for (const side of SIDES) await checkSide(side, servers.get(side.key)!.baseUrl, cookies.get(side.key)!, collector.queryUrl);
@@ -224,7 +129,9 @@ export default async function appBench(): Promise<BenchResult> {
 
       const baselineRounds = perSide.get('baseline')!;
       const summaries = new Map<SideKey, SideSummary>(SIDES.map((side) => [side.key, summarise(side, perSide.get(side.key)!, baselineRounds, idle.get(side.key))]));
-      const lossReports = new Map<SideKey, string | undefined>(SIDES.map((side) => [side.key, side.pipelineReports ? lastPipelineTotals(servers.get(side.key)!) : undefined]));
+      const lossReports = new Map<SideKey, PipelineReports | undefined>(
+        SIDES.map((side) => [side.key, side.pipelineReports ? { spans: lastPipelineTotals(servers.get(side.key)!, '[span-pipeline]'), logs: lastPipelineTotals(servers.get(side.key)!, '[log-pipeline]') } : undefined]),
+      );
       const paired = (a: SideKey, b: SideKey) => {
         const ra = perSide.get(a)!;
         const rb = perSide.get(b)!;
@@ -259,10 +166,7 @@ export default async function appBench(): Promise<BenchResult> {
       sections: [{ title: 'App benchmark', markdown: `${rounds} interleaved rounds of ${roundSeconds} s per side and path, ${CONCURRENCY} requests in flight, sides in an order rotated each round.\n\n${tables.join('\n\n')}` }],
     };
   } finally {
-    destroyAgents();
-    await Promise.all([...servers.values()].map((server) => server.stop()));
-    await collector?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stand?.stop();
     if (profileDir) log(`CPU profiles of the servers in ${profileDir}/<side>`);
   }
 }
@@ -370,7 +274,7 @@ function targetChecks(spec: PathSpec, summaries: Map<SideKey, SideSummary>, pair
   ];
 }
 
-function renderTable(spec: PathSpec, summaries: Map<SideKey, SideSummary>, lossReports: Map<SideKey, string | undefined>, checks: TargetCheck[]): string {
+function renderTable(spec: PathSpec, summaries: Map<SideKey, SideSummary>, lossReports: Map<SideKey, PipelineReports | undefined>, checks: TargetCheck[]): string {
   const int = (n: number) => Math.round(n).toLocaleString('en-US');
   const fixed = (n: number, digits: number) => n.toFixed(digits);
   const lines = [
@@ -391,21 +295,27 @@ function renderTable(spec: PathSpec, summaries: Map<SideKey, SideSummary>, lossR
   return lines.join('\n');
 }
 
+/** Our pipelines' last loss reports on stderr (`Totals: …`, cumulative since the server started), when they made one. */
+interface PipelineReports {
+  spans?: string;
+  logs?: string;
+}
+
 /** The "not exported" cell: what the side lost, as far as it is observable. */
-function notExported(summary: SideSummary, pipelineTotals: string | undefined): string {
+function notExported(summary: SideSummary, reports: PipelineReports | undefined): string {
   const { side } = summary;
   const collector = summary.throttled + summary.rejected > 0 ? `; collector refused ${summary.throttled} throttled + ${summary.rejected} rejected requests` : '';
-  const pipeline = pipelineTotals ? `; log pipeline's last report: ${pipelineTotals}` : '';
+  const pipelines = reports === undefined ? '' : `; ${(['spans', 'logs'] as const).map((signal) => `${signal === 'spans' ? 'span' : 'log'} pipeline's last report: ${reports[signal] ?? 'none (no loss reported; one per 10 s at most)'}`).join('; ')}`;
   switch (side.key) {
     case 'baseline':
       return 'nothing to export';
     case 'full-disabled':
       return 'export off: 0 exported, nothing dropped';
     case 'full-down':
-      return `0 exported: every span and record of ${int(summary.completed)} requests lost${pipeline || "; log pipeline: no loss report yet (one per 10 s)"}; span losses not observable (BatchSpanProcessor reports them via diag only)`;
+      return `0 exported: every span and record of ${int(summary.completed)} requests lost${pipelines}`;
     default: {
       const parts = [...(side.ships.spans ? [`spans ${int(summary.missing.spans)}`] : []), ...(side.ships.logs ? [`log records ${int(summary.missing.logs)}`] : ['no logs shipped'])];
-      return `${parts.join(', ')}${collector}${pipeline}`;
+      return `${parts.join(', ')}${collector}${pipelines}`;
     }
   }
 }

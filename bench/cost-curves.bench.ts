@@ -23,23 +23,15 @@
  * BENCH_COST_QUICK=1 or BENCH_APP_QUICK=1 is 3 rounds of 2 s. The chart (bench/chart.ts) has
  * requests/s, p99 and RSS against N and against M.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '../scripts/processes';
-import { destroyAgents, median, percentile, runLoad } from './app/load';
+import { median, percentile, runLoad } from './app/load';
 import type { LoadResult, LoadTarget } from './app/load';
-import { signIn, startAppServer } from './app/servers';
-import type { AppServer } from './app/servers';
+import { startStand } from './app/stand';
+import type { Stand, StandSide } from './app/stand';
 import { checkResult, difference, healthReader, lastPipelineTotals, rssMiB, settler } from './app/telemetry';
 import type { Counters, Health } from './app/telemetry';
-import { prepareVariant } from './app/variants';
 import { positiveNumber } from './settings';
 import { chartSvg } from './chart';
 import type { Panel } from './chart';
-import { startChildCollector } from './collector/harness';
-import type { ChildCollector } from './collector/harness';
 import type { BenchResult, BenchRow } from './types';
 
 const CONCURRENCY = 32;
@@ -66,17 +58,14 @@ const LOG_CURVE = STEPS.filter((step) => step.spans === 1);
 
 type SideKey = 'full' | 'baseline';
 
-interface Side {
-  key: SideKey;
-  variant: string;
+interface Side extends StandSide<SideKey> {
   name: string;
-  env(collector: string): Record<string, string>;
   /** Longest scheduled delay of its batch processors (ms); absent for a side that exports nothing. */
   batchDelayMs?: number;
 }
 
 const SIDES: readonly Side[] = [
-  { key: 'full', variant: 'cost-full', name: 'ours, full setup, collector up', env: (collector) => ({ OTEL_SERVICE_NAME: 'bench-cost-full', OTEL_EXPORTER_OTLP_ENDPOINT: collector }), batchDelayMs: 1000 },
+  { key: 'full', variant: 'cost-full', name: 'ours, full setup, collector up', env: ({ collector }) => ({ OTEL_SERVICE_NAME: 'bench-cost-full', OTEL_EXPORTER_OTLP_ENDPOINT: collector }), batchDelayMs: 1000 },
   { key: 'baseline', variant: 'cost-baseline', name: 'no SDK (baseline)', env: () => ({}) },
 ];
 
@@ -106,23 +95,10 @@ export default async function costCurvesBench(): Promise<BenchResult> {
   const roundSeconds = positiveNumber('BENCH_COST_ROUND_SECONDS', quick ? 2 : 3, false);
   const warmupSeconds = quick ? 1 : 2;
 
-  const variants = new Map(SIDES.map((side) => [side.key, prepareVariant(side.variant, log)]));
-  const dir = mkdtempSync(join(tmpdir(), 'cost-curves-'));
-  const secret = randomBytes(32).toString('hex');
-  let collector: ChildCollector | undefined;
-  const servers = new Map<SideKey, AppServer>();
+  let stand: Stand<SideKey> | undefined;
   try {
-    collector = await startChildCollector(join(dir, 'telemetry.sqlite'), { COLLECTOR_HOST: '127.0.0.1' });
-    const ports = await Promise.all(SIDES.map(() => freePort()));
-    await Promise.all(
-      SIDES.map((side, index) =>
-        startAppServer(side.key, variants.get(side.key)!, ports[index]!, { REQUEST_CONTEXT_SECRET: secret, LOG_LEVEL: 'info', ...side.env(collector!.otlpUrl) }).then((server) =>
-          servers.set(side.key, server),
-        ),
-      ),
-    );
-    const cookies = new Map<SideKey, string>();
-    for (const side of SIDES) cookies.set(side.key, await signIn(servers.get(side.key)!.baseUrl, USER_ID));
+    stand = await startStand(SIDES, { label: 'cost-curves', userId: USER_ID, log });
+    const { collector, servers, cookies } = stand;
     const health = healthReader(collector.queryUrl);
     const settle = settler(health);
     const target = (step: Step, side: Side): LoadTarget => ({ label: `${side.key} ${stepLabel(step)}`, url: `${servers.get(side.key)!.baseUrl}${stepPath(step)}`, headers: { cookie: cookies.get(side.key)! } });
@@ -206,10 +182,7 @@ export default async function costCurvesBench(): Promise<BenchResult> {
       charts: [{ name: 'cost-curves', title: 'Cost curves: requests/s, p99 and RSS against custom spans and log lines per request', svg: renderChart(get, rounds, roundSeconds) }],
     };
   } finally {
-    destroyAgents();
-    await Promise.all([...servers.values()].map((server) => server.stop()));
-    await collector?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stand?.stop();
   }
 }
 

@@ -29,14 +29,15 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkBlock, replaceBlock } from './markers';
 import { formatOps, formatRatio, isFiniteNumber, machine, meets } from './report';
 import type { RunOutput } from './report';
 import type { BenchChart, BenchRow, BenchSection } from './types';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BENCH_DIR = join(ROOT, 'bench');
-const BEGIN = '<!-- bench:begin -->';
-const END = '<!-- bench:end -->';
+/** The generated block of the document (bench/markers.ts). */
+const BLOCK = 'bench';
 /** Two runs agree on a ratio when their medians differ by at most this (issue 8, item 6). */
 const AGREEMENT = 0.05;
 
@@ -223,14 +224,7 @@ async function main(): Promise<void> {
   const readme = resolve(process.env.BENCH_DOC_README ?? join(BENCH_DIR, 'README.md'));
   const readmeDir = dirname(readme);
   const chartsDir = join(readmeDir, 'charts');
-  const text = readFileSync(readme, 'utf8');
-  // The markers on lines of their own (the README also names them in its prose).
-  const markerLines = (marker: string) => [...text.matchAll(new RegExp(`^${marker}$`, 'gm'))].map((match) => match.index!);
-  const [begins, ends] = [markerLines(BEGIN), markerLines(END)];
-  if (begins.length !== 1 || ends.length !== 1 || ends[0]! < begins[0]!) {
-    throw new Error(`${readme} needs one line ${BEGIN} and, after it, one line ${END} (actual: ${begins.length} and ${ends.length})`);
-  }
-  const [begin, end] = [begins[0]!, ends[0]!];
+  checkBlock(readme, BLOCK);
   const work = mkdtempSync(join(tmpdir(), 'bench-doc-'));
   let keepWork = false;
   try {
@@ -265,8 +259,7 @@ async function main(): Promise<void> {
         'ops/s are run 1\'s medians. Do not edit by hand: rerun `npm run bench:doc`.',
       '',
     ];
-    const block = `${BEGIN}\n${[...header, ...body].join('\n').trimEnd()}\n${END}`;
-    writeFileSync(readme, text.slice(0, begin) + block + text.slice(end + END.length));
+    replaceBlock(readme, BLOCK, [...header, ...body].join('\n'));
     mkdirSync(chartsDir, { recursive: true });
     for (const stale of readdirSync(chartsDir).filter((name) => name.endsWith('.svg') && !charts.has(name))) unlinkSync(join(chartsDir, stale));
     for (const [name, svg] of charts) writeFileSync(join(chartsDir, name), svg);
