@@ -101,5 +101,11 @@ export function createHmacSha256(key: string): (message: string) => Uint8Array {
   compress(innerState, innerPad, 0);
   const outerState = IV.slice();
   compress(outerState, outerPad, 0);
-  return (message) => finish(outerState, BLOCK_BYTES, finish(innerState, BLOCK_BYTES, encoder.encode(message)));
+  // The message's UTF-8 goes into one reused buffer (grown when a message needs more), read synchronously.
+  let scratch = new Uint8Array(256);
+  return (message) => {
+    if (message.length * 3 > scratch.length) scratch = new Uint8Array(message.length * 3);
+    const { written } = encoder.encodeInto(message, scratch);
+    return finish(outerState, BLOCK_BYTES, finish(innerState, BLOCK_BYTES, scratch.subarray(0, written)));
+  };
 }
