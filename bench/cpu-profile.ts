@@ -55,6 +55,14 @@ interface Profile {
   timeDeltas: number[];
 }
 
+/** A gap between samples counts as at most this many median sampling intervals. */
+const MAX_GAP_FACTOR = 3;
+
+function medianInterval(deltas: readonly number[]): number {
+  const sorted = deltas.filter((delta) => delta > 0).sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}
+
 const maps = new Map<string, SourceMap | null>();
 
 /** The original file and line of a position in a bundled file, when it has a source map next to it. */
@@ -103,12 +111,14 @@ export function cpuBreakdown(profileFile: string, window: ProfileWindow): CpuBre
   const categories = new Map<string, number>();
   const functions = new Map<string, { category: string; name: string; where: string; perRequest: number }>();
   let busy = 0;
+  const cap = MAX_GAP_FACTOR * medianInterval(profile.timeDeltas);
   let time = BigInt(Math.round(profile.startTime));
   for (let i = 0; i < profile.samples.length; i++) {
     time += BigInt(profile.timeDeltas[i]!);
     if (time < window.startUs || time > window.endUs) continue;
-    // A sample stands for the time until the next one.
-    const micros = profile.timeDeltas[i + 1] ?? 0;
+    // A sample stands for the time until the next one, at most `cap`: a longer gap is the process
+    // waiting for a CPU (another process ran), which would land on whatever function it stopped in.
+    const micros = Math.min(profile.timeDeltas[i + 1] ?? 0, cap);
     const place = locate(nodes.get(profile.samples[i]!)!);
     if (place === null) continue;
     busy += micros;
