@@ -82,7 +82,8 @@ const TRACES = {
           scope: { name: 'lone' },
           spans: [
             span(TRACE_Y, 'f6f6f6f6f6f6f6f6', '9999999999999999', 'orphan', 1, 1000, 1005),
-            span(TRACE_W, '1212121212121212', '', 'short id', 1, 3000, 3001),
+            // kind and status code outside OTLP's enums (stored as received)
+            span(TRACE_W, '1212121212121212', '', 'short id', 9, 3000, 3001, { status: { code: 7 } }),
           ],
         },
       ],
@@ -424,7 +425,66 @@ describe('viewer API', () => {
   });
 });
 
+describe('kinds and status codes outside the enums', () => {
+  it('read as unspecified / unset, and as no kind in the operations lists', async () => {
+    const viewer = (await api(`/api/trace/${TRACE_W}`)).body.spans[0];
+    assert.deepEqual([viewer.kind, viewer.status.code], ['unspecified', 'unset']);
+    const legacy = (await api(`/api/traces/${TRACE_W}`)).body.data[0].spans[0];
+    assert.deepEqual(legacy.tags, [
+      { key: 'otel.scope.name', type: 'string', value: 'lone' },
+      { key: 'otel.status_code', type: 'string', value: 'UNSET' },
+    ]);
+    const short = { name: 'short id', spanKind: '' };
+    assert.deepEqual((await api('/api/operations?service=lone-svc')).body.data, [{ name: 'orphan', spanKind: 'internal' }, short]);
+    assert.deepEqual((await api('/api/v3/operations?service=lone-svc')).body.operations, [{ name: 'orphan', spanKind: 'internal' }, short]);
+  });
+});
+
+describe('service graph window', () => {
+  it('endMs covers its own millisecond and not one nanosecond more', async () => {
+    const edges = async (endMs: number) => (await api(`/api/service-graph?startMs=${T0_MS}&endMs=${endMs}`)).body.edges.map((edge: any) => `${edge.parent}->${edge.child}`);
+    // charge (zeta-web -> alpha-api) starts at exactly T0 + 10 ms
+    assert.deepEqual(await edges(T0_MS + 9), []);
+    assert.deepEqual(await edges(T0_MS + 10), ['zeta-web->alpha-api']);
+  });
+});
+
+describe('methods', () => {
+  it('a method other than GET or HEAD is a 405 naming it, the path and the method expected', async () => {
+    const response = await fetch(`${collector.queryUrl}/api/summaries`, { method: 'DELETE' });
+    assert.equal(response.status, 405);
+    assert.equal(response.headers.get('allow'), 'GET, HEAD');
+    assert.equal((await response.json()).error.message, 'method DELETE is not allowed on /api/summaries, expected GET');
+  });
+});
+
+/** A raw POST to the query server: status and the Connection header of the answer. */
+function rawPost(base: string, path: string, contentType: string, body: Buffer): Promise<{ status: number; connection: string | undefined }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: hostname, port, path, method: 'POST', headers: { 'Content-Type': contentType, 'Content-Length': body.length } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve({ status: response.statusCode!, connection: response.headers.connection }));
+    });
+    // the server may answer and close before the whole body is written
+    request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    request.end(body);
+  });
+}
+
 describe('export and import', () => {
+  it('an import refused before its body is read closes the connection; one refused after keeps it', async () => {
+    const target = await startTestCollector();
+    try {
+      const unread = await rawPost(target.queryUrl, '/api/import', 'text/plain', Buffer.alloc(4 * 1024 * 1024, 0x20));
+      assert.deepEqual(unread, { status: 415, connection: 'close' });
+      const read = await rawPost(target.queryUrl, '/api/import', 'application/json', Buffer.from('{"other":1}'));
+      assert.deepEqual(read, { status: 400, connection: 'keep-alive' });
+    } finally {
+      await target.close();
+    }
+  });
+
   it('a trace with log records only exports them; an export of several traces is one valid document', async () => {
     const one = await api(`/api/trace/${TRACE_Z}/otlp`);
     assert.equal(one.status, 200);
