@@ -155,6 +155,7 @@ const ROUTES = [
   '/api/summaries',
   `/api/trace/${TRACE_X}`,
   `/api/trace/${TRACE_X}/otlp`,
+  `/api/trace/${TRACE_X}/critical-path`,
   '/api/export',
   '/api/logs',
   '/api/events',
@@ -232,6 +233,9 @@ describe('Jaeger trace ids', () => {
       assert.equal(status, 200, id);
       assert.equal(body.result.resourceSpans[0].scopeSpans[0].spans[0].traceId, TRACE_X, id);
     }
+    const urlSafe = await api('/api/v3/traces/W47_95gDgQPSabYzgT_GDA');
+    assert.equal(urlSafe.status, 200, 'URL-safe base64: _ for /');
+    assert.equal(urlSafe.body.result.resourceSpans[0].scopeSpans[0].spans[0].traceId, TRACE_V);
     const short = await api(`/api/traces/${encodeURIComponent('ESIzRFVmd4g=')}`);
     assert.equal(short.status, 200);
     assert.equal(short.body.data[0].traceID, '1122334455667788', 'written as 16 hex digits: the high half is zero');
@@ -555,6 +559,10 @@ describe('export and import', () => {
       const spansOnly = { resourceSpans: [{ resource: resource('imported'), scopeSpans: [{ spans: [span(TRACE_Y, ROOT, '', 'c', 1, 0, 1)] }] }] };
       assert.equal((await post(importUrl, JSON.stringify(spansOnly), JSON_TYPE)).status, 200);
       assert.deepEqual(await nextEvent(), { event: 'spans', traceIds: [TRACE_Y] });
+      // that import stored no log record: the next event is the next import's
+      const moreLogs = { resourceLogs: [{ resource: resource('imported'), scopeLogs: [{ logRecords: [log(TRACE_W, '3434343434343434', 9, 'later')] }] }] };
+      assert.equal((await post(importUrl, JSON.stringify(moreLogs), JSON_TYPE)).status, 200);
+      assert.deepEqual(await nextEvent(), { event: 'logs', traceIds: [TRACE_W] });
     } finally {
       controller.abort();
       await target.close();
