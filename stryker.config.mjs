@@ -39,10 +39,27 @@ const areas = {
     mutate: ['packages/next-request-context/src/init/**/*.ts'],
     testFiles: ['test/init/*.test.ts'],
   },
-  // the collector's OTLP/HTTP receiver and its HTTP layer (body limits, auth, guard, routing, SSE)
+  // the collector's OTLP/HTTP receiver and its HTTP layer (body limits, auth, guard, routing, SSE). The test files
+  // that talk HTTP to a collector; left out: the CLI tests (child processes, 6 to 47 s each) and documented-limits
+  // (32 s; its checks at the limits (the busy receiver's 503, 64 live clients, 1000 ids per event) are then not
+  // counted here)
   receiver: {
     mutate: ['packages/otel-local/src/receiver/**/*.ts', 'packages/otel-local/src/http/**/*.ts'],
-    testFiles: ['test/collector/*.test.ts', '!test/collector/layers.test.ts', '!test/collector/decode-limits.test.ts'],
+    testFiles: [
+      'test/collector/receiver.test.ts',
+      'test/collector/slow-clients.test.ts',
+      'test/collector/access.test.ts',
+      'test/collector/ports.test.ts',
+      'test/collector/deep-values.test.ts',
+      'test/collector/fidelity.test.ts',
+      'test/collector/entry-points.test.ts',
+      'test/collector/query-api.test.ts',
+      'test/collector/export-import.test.ts',
+      'test/collector/jaeger-v3-params.test.ts',
+      'test/collector/service-graph.test.ts',
+      'test/collector/retention.test.ts',
+    ],
+    bundle: true,
   },
   // OTLP decoders: JSON and protobuf into the internal model (unit level: the tests that start a collector,
   // receiver and deep-values, are left to the receiver area)
@@ -59,15 +76,55 @@ const areas = {
     ],
     bundle: true,
   },
-  // the SQLite store: ingest, queries, retention
+  // the SQLite store: ingest, queries, retention. The test files that store and read telemetry through a collector
+  // or the store itself; left out, as for query: the CLI tests (child processes, 6 to 47 s each), documented-limits
+  // (32 s), and the decoder unit tests (they never reach the store)
   store: {
     mutate: ['packages/otel-local/src/store/**/*.ts'],
-    testFiles: ['test/collector/*.test.ts', '!test/collector/layers.test.ts', '!test/collector/decode-limits.test.ts'],
+    testFiles: [
+      'test/collector/retention.test.ts',
+      'test/collector/store-upgrade.test.ts',
+      'test/collector/sqlite-driver.test.ts',
+      'test/collector/fidelity.test.ts',
+      'test/collector/fidelity-durability.test.ts',
+      'test/collector/query-api.test.ts',
+      'test/collector/jaeger-shapes.test.ts',
+      'test/collector/jaeger-v3-params.test.ts',
+      'test/collector/grafana-requests.test.ts',
+      'test/collector/service-graph.test.ts',
+      'test/collector/export-import.test.ts',
+      'test/collector/critical-path.test.ts',
+      'test/collector/receiver.test.ts',
+      'test/collector/deep-values.test.ts',
+      'test/collector/entry-points.test.ts',
+    ],
+    bundle: true,
   },
-  // the query API: viewer API and the Jaeger-compatible APIs
+  // the query API: viewer API and the Jaeger-compatible APIs. Only the test files that query the collector's HTTP
+  // APIs (each takes 1.5 to 3 s): every one of them runs the query server's routing, so each test file added costs
+  // every mutant there. Left out: the CLI tests (cli*: they spawn the collector as a child process, where Stryker
+  // sees no coverage, and take 6 to 47 s each) and documented-limits (32 s: the receiver's throttling, the live
+  // event stream's caps and retention settings, the receiver and store areas' matters; query-api opens /api/events too)
   query: {
     mutate: ['packages/otel-local/src/query/**/*.ts', 'packages/otel-local/src/jaeger/**/*.ts'],
-    testFiles: ['test/collector/*.test.ts', '!test/collector/layers.test.ts', '!test/collector/decode-limits.test.ts'],
+    testFiles: [
+      'test/collector/query-api.test.ts',
+      'test/collector/jaeger-shapes.test.ts',
+      'test/collector/jaeger-v3-params.test.ts',
+      'test/collector/grafana-requests.test.ts',
+      'test/collector/service-graph.test.ts',
+      'test/collector/export-import.test.ts',
+      'test/collector/critical-path.test.ts',
+      'test/collector/fidelity.test.ts',
+      'test/collector/access.test.ts',
+      'test/collector/entry-points.test.ts',
+      'test/collector/store-upgrade.test.ts',
+      'test/collector/deep-values.test.ts',
+      'test/collector/retention.test.ts',
+      'test/collector/receiver.test.ts',
+      'test/collector/query-edges.test.ts',
+    ],
+    bundle: true,
   },
 };
 
@@ -77,9 +134,10 @@ if (!selected) {
   throw new Error(`MUTATION_AREA is invalid (actual: ${area}), expected one of ${Object.keys(areas).join(', ')}`);
 }
 
-// Areas whose tests never look up files next to the sources (import.meta.url) run bundled test files: the build
-// step (scripts/mutation-bundle.mjs) bundles each one with the instrumented sources into `<name>.test.stryker.mjs`,
-// and plain node runs it; the others run the TypeScript test files through tsx.
+// Areas with `bundle: true` run bundled test files: the build step (scripts/mutation-bundle.mjs) bundles each one
+// with the instrumented sources into `<name>.test.stryker.mjs`, and plain node runs it (a collector test file then
+// starts in about half the time); each module keeps its own `import.meta.url`, so the collector still finds its
+// viewer and a test its fixtures. The others (init) run the TypeScript test files through tsx.
 const bundled = selected.bundle === true;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -119,6 +177,9 @@ export default {
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
   timeoutMS: 10000,
   timeoutFactor: 2,
+  // Incremental reruns reuse survivors whose covering tests did not change, but in bundled areas no killed mutant:
+  // Stryker records the bundles (`*.test.stryker.mjs`) as the test files, which exist only in the sandbox, so each
+  // rerun counts every test file as removed and added again and retests what was killed.
   incremental: true,
   incrementalFile: `reports/mutation/${area}/stryker-incremental.json`,
   reporters: ['html', 'clear-text', 'json', 'progress-append-only'],

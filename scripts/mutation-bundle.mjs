@@ -3,8 +3,9 @@
 // instrumented sources included, npm packages left as imports), so each mutant's run starts plain node
 // instead of node + tsx, which costs three times the CPU per test file.
 // usage: node scripts/mutation-bundle.mjs 'test/unit/*.test.ts' '!test/unit/packages.test.ts' ...
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 /** `dir/a*b.test.ts` (one `*`, no `**`) as a matcher of file names in `dir`. */
@@ -37,6 +38,23 @@ const nextFileNames = {
   },
 };
 
+/**
+ * A bundle moves every module into the test file's bundle (or a chunk next to it): `import.meta.url` would name that
+ * file, so a source that finds files next to itself (the collector's viewer directory, a test's fixtures) would look
+ * in the wrong place. Each module's `import.meta.url` is replaced by its own file's URL, as tsx would give it.
+ */
+const ownFileUrl = {
+  name: 'own-file-url',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      if (args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      return { contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+    });
+  },
+};
+
 await build({
   entryPoints: [...files].map((file) => ({ in: file, out: file.replace(/\.ts$/, '.stryker') })),
   outdir: '.',
@@ -49,7 +67,7 @@ await build({
   format: 'esm',
   target: 'node20',
   packages: 'external',
-  plugins: [nextFileNames],
+  plugins: [nextFileNames, ownFileUrl],
   logLevel: 'warning',
 });
 console.log(`bundled ${files.size} test file(s)`);
