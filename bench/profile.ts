@@ -13,15 +13,16 @@
  *
  * Sides: baseline full full-down full-disabled vercel-otel sdk-node (default: baseline, full,
  * full-disabled, vercel-otel, sdk-node). The servers run on the Node that runs this script: run it
- * with another Node binary to profile that version. BENCH_PROFILE_SECONDS (default 20),
- * BENCH_PROFILE_DIR keeps the profiles there (default: a temporary directory, removed).
+ * with another Node binary to profile that version. BENCH_PROFILE_SECONDS (default 20);
+ * BENCH_PROFILE_DIR keeps the profiles there with `windows.json`, each side's measured window
+ * (default: a temporary directory, removed).
  *
  * CPU time per request is the profile's busy time in the window / the requests completed in it;
  * it includes what the server did for other requests' exports in that window (batches), not the
  * load generator or the collector (other processes). Absolute µs depend on the machine and on what
  * else runs; compare sides within one run.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,7 +123,11 @@ async function main(): Promise<void> {
       log(`wrote ${README}`);
     }
   } finally {
-    if (process.env.BENCH_PROFILE_DIR) log(`profiles in ${dir}/<side>`);
+    if (process.env.BENCH_PROFILE_DIR) {
+      // Each side's measured window, to read its profile again (cpuBreakdown) without rerunning.
+      writeFileSync(join(dir, 'windows.json'), JSON.stringify(Object.fromEntries([...windows].map(([key, window]) => [key, { ...window, startUs: String(window.startUs), endUs: String(window.endUs) }])), null, 2));
+      log(`profiles in ${dir}/<side>, their windows in ${dir}/windows.json`);
+    }
     else rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -61,22 +61,25 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`one trace
       const expected = EXPECTED[entry];
       const trace = await waitForTrace(stack().queryUrl, traceId, isComplete(expected.root));
       const edge = entry === 'edge';
-      const root = assertRequestRoot(trace, { ...expected, route: edge ? undefined : expected.route, status: 200, runtime: edge ? 'edge' : 'nodejs', userId });
+      const root = assertRequestRoot(trace, { ...expected, status: 200, runtime: edge ? 'edge' : 'nodejs', userId });
       assert.equal(root.parentSpanId, '');
       assert.equal(proxySpan(trace, root).attributes['user.id'], userId);
     });
   }
 
   if (mode === 'classic') {
-    it('a dynamic edge Route Handler: the root is named by its path, the route pattern is only on the edge sandbox\'s handler span', async () => {
+    it('a dynamic edge Route Handler: the root is named by its route pattern (from the build\'s edge functions), as the edge sandbox\'s handler span is', async () => {
       const cookie = await signIn(stack().baseUrl, 'edge-dynamic-user');
       const response = await fetch(`${stack().baseUrl}/api/edge/42`, { headers: { cookie } });
       const { id, traceId } = (await response.json()) as { id: string; traceId: string };
       assert.equal(id, '42');
       const isHandler = (span: StoredSpan) => span.attributes['next.span_type'] === 'AppRouteRouteHandlers.runHandler';
-      const trace = await waitForTrace(stack().queryUrl, traceId, (t) => isComplete('GET /api/edge/42')(t) && t.spans.some(isHandler));
-      const root = assertRequestRoot(trace, { root: 'GET /api/edge/42', entryPoint: 'route', status: 200, runtime: 'edge', userId: 'edge-dynamic-user' });
-      assert.equal(root.attributes['http.route'], undefined, 'Next.js reports no route to the server that runs the sandbox');
+      const trace = await waitForTrace(stack().queryUrl, traceId, (t) => isComplete('GET /api/edge/[id]')(t) && t.spans.some(isHandler));
+      const root = assertRequestRoot(trace, { root: 'GET /api/edge/[id]', entryPoint: 'route', route: '/api/edge/[id]', path: '/api/edge/42', status: 200, runtime: 'edge', userId: 'edge-dynamic-user' });
+      assert.equal(root.name, 'GET /api/edge/[id]');
+      assert.equal(root.attributes['http.route'], '/api/edge/[id]');
+      assert.equal(root.attributes['url.path'], '/api/edge/42');
+      assert.deepEqual(trace.spans.filter((span) => span.name === 'route /api/edge/[id]').map((span) => span.parentSpanId), [root.spanId], 'the render pass under the proxy is named by the route too');
       const handler = trace.spans.find(isHandler)!;
       assert.equal(handler.attributes['next.route'], '/api/edge/[id]', 'the sandbox\'s own span has the route pattern');
       assert.equal(handler.parentSpanId, root.spanId);
@@ -90,7 +93,7 @@ for (const mode of ['cache-components', 'classic'] as const) describe(`one trace
         const { traceId } = (await response.json()) as { traceId: string };
         const isHandler = (span: StoredSpan) => span.attributes['next.span_type'] === 'AppRouteRouteHandlers.runHandler';
         const trace = await waitForTrace(stack().queryUrl, traceId, (t) => isComplete('GET /api/public/edge')(t) && t.spans.some(isHandler));
-        const root = assertRequestRoot(trace, { root: 'GET /api/public/edge', entryPoint: 'route', status: 200, runtime: 'edge' });
+        const root = assertRequestRoot(trace, { root: 'GET /api/public/edge', entryPoint: 'route', route: '/api/public/edge', status: 200, runtime: 'edge' });
         assert.equal(root.parentSpanId, 'traceparent' in headers ? INBOUND_SPAN : '');
         assert.equal(trace.spans.find(isHandler)?.parentSpanId, root.spanId, 'the handler span is a child of the root');
       }

@@ -27,9 +27,9 @@ function requestSpans(trace: StoredTrace): StoredSpan[] {
 
 /**
  * Asserts the trace has one root, the request's, as `expected` says (name, entry point, runtime, HTTP
- * attributes, user), no legacy HTTP attribute on any span, and every span of the request within it.
+ * attributes, user; `url.path` is the name's path unless `path` is given), no legacy HTTP attribute on any span, and every span of the request within it.
  */
-export function assertRequestRoot(trace: StoredTrace, expected: { root: string; entryPoint: string; route?: string; status: number; runtime?: string; userId?: string }): StoredSpan {
+export function assertRequestRoot(trace: StoredTrace, expected: { root: string; entryPoint: string; route?: string; path?: string; status: number; runtime?: string; userId?: string }): StoredSpan {
   const rootSpans = roots(trace);
   assert.deepEqual(rootSpans.map((span) => span.name), [expected.root], 'one root, named by method and route');
   const root = rootSpans[0]!;
@@ -37,7 +37,7 @@ export function assertRequestRoot(trace: StoredTrace, expected: { root: string; 
   assert.equal(root.attributes['next.entry_point'], expected.entryPoint);
   assert.equal(root.attributes['next.runtime'], expected.runtime ?? 'nodejs');
   assert.equal(root.attributes['http.request.method'], expected.root.split(' ')[0]);
-  assert.equal(root.attributes['url.path'], expected.root.split(' ')[1]);
+  assert.equal(root.attributes['url.path'], expected.path ?? expected.root.split(' ')[1]);
   if (expected.route !== undefined) assert.equal(root.attributes['http.route'], expected.route);
   assert.equal(root.attributes['http.response.status_code'], expected.status);
   if (expected.userId !== undefined) assert.equal(root.attributes['user.id'], expected.userId);

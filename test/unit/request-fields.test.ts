@@ -10,7 +10,7 @@ import { ROOT_CONTEXT, context, defaultTextMapGetter } from '@opentelemetry/api'
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NextRequest } from 'next/server';
-import { MAX_FIELDS, NO_FIELDS, checkFields, fieldsJson, parseFields, setFieldAttributeNames } from '../../packages/next-request-context/src/context/fields';
+import { MAX_FIELDS, NO_FIELDS, checkFields, fieldsJson, parseFields, setFieldAttributeNames, utf8Length } from '../../packages/next-request-context/src/context/fields';
 import { getRequestContext, tryGetRequestContext } from '../../packages/next-request-context/src/context/request-context';
 import { runWithRequestContext } from '../../packages/next-request-context/src/context/run';
 import { isRequestScope, scopeFields, scopeUserId } from '../../packages/next-request-context/src/context/scope';
@@ -57,6 +57,17 @@ describe('request fields: rules and limits', () => {
     for (const [fields, message] of cases) assert.throws(() => checkFields(fields), (error: Error) => error instanceof TypeError && message.test(error.message), JSON.stringify(fields, (_, v) => (typeof v === 'bigint' ? `${v}n` : v)));
     assert.doesNotThrow(() => checkFields(Object.fromEntries(Array.from({ length: MAX_FIELDS }, (_, i) => [`f${i}`, i]))));
     assert.doesNotThrow(() => checkFields({ big: 'x'.repeat(1024 - 10) })); // {"big":"…"} is exactly 1024 bytes
+  });
+
+  it('counts UTF-8 bytes as TextEncoder writes them: ASCII, 2- and 3-byte characters, surrogate pairs, lone surrogates', () => {
+    const samples = ['', 'acme', 'é', 'ñandú', '€', '漢字', '😀', 'a😀b', '\ud83d', '\ude00', 'x\ud83dy', '\ude00\ud83d', '\ud83d\ud83d\ude00', '\u007f\u0080\u07ff\u0800\uffff'];
+    for (const text of samples) assert.equal(utf8Length(text), new TextEncoder().encode(text).length, JSON.stringify(text));
+    // every code unit alone and after a high surrogate
+    for (let unit = 0; unit <= 0xffff; unit += 7) {
+      const text = String.fromCharCode(unit);
+      assert.equal(utf8Length(text), new TextEncoder().encode(text).length, `U+${unit.toString(16)}`);
+      assert.equal(utf8Length(`\ud83d${text}`), new TextEncoder().encode(`\ud83d${text}`).length, `U+D83D U+${unit.toString(16)}`);
+    }
   });
 
   it('parses fields from their JSON once: the same frozen object for the same text, invalid texts refused every time', () => {

@@ -40,9 +40,8 @@ const MAX_REMEMBERED = 1024;
 const parsed = new Map<string, FieldValues>();
 /** Log keys by field name. */
 const logKeys = new Map<string, string>();
-/** The JSON of fields returned by `checkFields` or `parseFields`, so the scope need not serialise them again. */
+/** The JSON of fields returned by `parseFields` (as `checkFields` writes it), so the scope need not serialise them again. */
 const jsonOfFields = new WeakMap<FieldValues, string>();
-const utf8 = new TextEncoder();
 
 /** A field's key in log lines: its name in snake_case (`tenantId` → `tenant_id`). */
 export function logKey(name: string): string {
@@ -57,6 +56,21 @@ export function logKey(name: string): string {
 
 function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+}
+
+/** Bytes of `text` as UTF-8 (as `TextEncoder` writes it, a lone surrogate as U+FFFD), without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 4 bytes for its 2 units
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
 }
 
 /**
@@ -86,11 +100,9 @@ export function checkFields(fields: unknown): { values: FieldValues; json: strin
   }
   if (keys.size > MAX_FIELDS) fail('too many request fields', keys.size, `at most ${MAX_FIELDS}`);
   const json = JSON.stringify(values);
-  const bytes = utf8.encode(json).length;
+  const bytes = utf8Length(json);
   if (bytes > MAX_FIELDS_BYTES) fail('request fields are too large', `${bytes} bytes as JSON`, `at most ${MAX_FIELDS_BYTES}`);
-  const frozen = Object.freeze(values);
-  jsonOfFields.set(frozen, json);
-  return { values: frozen, json };
+  return { values: Object.freeze(values), json };
 }
 
 /**
@@ -101,19 +113,21 @@ export function checkFields(fields: unknown): { values: FieldValues; json: strin
 export function parseFields(json: string): FieldValues | undefined {
   const known = parsed.get(json);
   if (known !== undefined) return known;
-  let values: FieldValues;
+  let checked: { values: FieldValues; json: string };
   try {
-    values = checkFields(JSON.parse(json)).values;
+    checked = checkFields(JSON.parse(json));
   } catch {
     return undefined;
   }
+  let values = checked.values;
   if (Object.keys(values).length === 0) values = NO_FIELDS;
+  else jsonOfFields.set(values, checked.json);
   if (parsed.size >= MAX_REMEMBERED) parsed.clear();
   parsed.set(json, values);
   return values;
 }
 
-/** The JSON of `fields` (as `checkFields` writes it): remembered for checked and parsed fields, else serialised. */
+/** The JSON of `fields` (as `checkFields` writes it): remembered for parsed fields, else serialised. */
 export function fieldsJson(fields: FieldValues): string {
   return jsonOfFields.get(fields) ?? JSON.stringify(fields);
 }

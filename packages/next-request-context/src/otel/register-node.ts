@@ -8,6 +8,7 @@ import { resolveConfiguration } from '../settings/configuration.js';
 import type { Configuration } from '../settings/configuration.js';
 import { traceServerActions } from './action-spans.js';
 import { traceAfterCallbacks } from './after-spans.js';
+import { loadEdgeRoutes } from './edge-routes.js';
 import { createLogExporter, createSpanExporter } from './exporters.js';
 import { installOutboundPropagation } from './outbound-fetch.js';
 import { createPropagator } from './propagator.js';
@@ -31,6 +32,8 @@ const REGISTERED = Symbol.for('next-request-context.registered');
  * - `traceparent` on server-side `fetch` to allow-listed origins;
  * - a span per `after()` callback, under the request's root (`traceAfterCallbacks`);
  * - a span per Server Action called outside the proxy matcher (`traceServerActions`);
+ * - under Next.js, the build's edge routes, read once in the background, to name an edge handler's
+ *   root by its route (`loadEdgeRoutes`);
  * - a bounded flush on SIGTERM/SIGINT.
  *
  * Calling it again is a no-op. Invalid configuration throws a `ConfigurationError` here, at startup.
@@ -50,11 +53,13 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
   } else {
     const logPipeline = createLogPipeline({ exporter: createLogExporter(config) });
     const spanProcessor = createSpanPipeline({ exporter: createSpanExporter(config) });
+    // Only the Next.js server has a build to read; a plain Node.js service has no edge handlers.
+    const edgeRouteOf = process.env.NEXT_RUNTIME === 'nodejs' ? loadEdgeRoutes().routeOf : undefined;
     const sdk = new NodeSDK({
       serviceName: config.serviceName,
       contextManager: new AsyncLocalStorageContextManager(),
       textMapPropagator: propagator,
-      spanProcessors: [new UserIdSpanProcessor(), new RequestRootProcessor({ onProxyError: reportRequestError }), spanProcessor],
+      spanProcessors: [new UserIdSpanProcessor(), new RequestRootProcessor({ onProxyError: reportRequestError, edgeRouteOf }), spanProcessor],
       logRecordProcessors: [logPipeline],
       // NodeSDK would otherwise start an OTLP metrics exporter nobody asked for; metrics follow
       // only an explicit OTEL_METRICS_EXPORTER.

@@ -7,6 +7,7 @@ import { defer, endStale, takePending } from './pending-passes.js';
 import { actionSpan, requestState, rootSpan } from './request-state.js';
 import { setUserAttributes } from './user-span-processor.js';
 import type { RequestState } from './request-state.js';
+import type { EdgeRouteOf } from './edge-routes.js';
 
 const HANDLE_REQUEST = 'BaseServer.handleRequest';
 const PROXY = 'Middleware.execute';
@@ -23,20 +24,23 @@ const passOf = new WeakMap<Span, RequestState>();
  * Names and describes the request once its last pass ends: `span` is Next.js's span of that pass,
  * `state` what the pass saw. The root (the proxy pass, else `span`) gets `METHOD /route`, the HTTP
  * semantic-convention attributes, `next.entry_point` and `next.runtime`; a render pass under a
- * proxy pass becomes `page /route`, `route /route` or `action <name>`.
+ * proxy pass becomes `page /route`, `route /route` or `action <name>`. An edge handler's route,
+ * which Next.js does not report to the nodejs server running its sandbox, comes from `edgeRouteOf`.
  */
-function describe(span: Span, state: RequestState): void {
+function describe(span: Span, state: RequestState, edgeRouteOf: EdgeRouteOf | undefined): void {
   const attributes = span.attributes;
-  const route = attributes['next.route'] as string | undefined;
+  const nextRoute = attributes['next.route'] as string | undefined;
   const method = String(attributes['http.method'] ?? '');
   const status = attributes['http.status_code'];
-  const target = route ?? pathOf(attributes['http.target']);
+  const path = pathOf(attributes['http.target']);
   const { actionId, handler } = state;
-  const proxyOnly = state.proxied === true && handler === undefined && route === undefined;
+  const proxyOnly = state.proxied === true && handler === undefined && nextRoute === undefined;
   // Next.js reports neither a route nor its handler spans for an edge handler it runs in its sandbox.
-  const edge = IN_EDGE_RUNTIME || (route === undefined && handler === undefined && !proxyOnly);
+  const edge = IN_EDGE_RUNTIME || (nextRoute === undefined && handler === undefined && !proxyOnly);
+  const route = nextRoute ?? (edge ? edgeRouteOf?.(path) : undefined);
+  const target = route ?? path;
   const entryPoint = actionId !== undefined ? 'action' : proxyOnly ? 'proxy' : handler ?? (edge ? 'route' : 'page');
-  const name = route === undefined ? `${method} ${target}` : span.name;
+  const name = nextRoute === undefined ? `${method} ${target}` : span.name;
   useCurrentHttpConventions(span);
   const action = actionId === undefined ? undefined : actionSpan(actionId);
   if (action) span.setAttributes(action.attributes);
@@ -72,11 +76,11 @@ function now(): HrTime {
  * and rendered too (Next.js may end the pass before its `start response` span, as for Server
  * Actions, and `next dev` its page render span after the response).
  */
-function finish(span: Span, state: RequestState, end: Span['end'], endTime?: TimeInput): void {
+function finish(span: Span, state: RequestState, end: Span['end'], endTime: TimeInput | undefined, edgeRouteOf: EdgeRouteOf | undefined): void {
   const pass = state.proxyPass;
   if (pass === undefined && span.attributes['next.bubble'] === true) return defer(span, end);
   try {
-    describe(span, state);
+    describe(span, state, edgeRouteOf);
   } catch {
     // naming is never a reason to lose the span or fail the request
   }
@@ -161,10 +165,17 @@ function proxyFailed(span: Span, state: RequestState, report: ProxyErrorReport |
  */
 export class RequestRootProcessor implements SpanProcessor {
   private readonly onProxyError: ProxyErrorReport | undefined;
+  private readonly edgeRouteOf: EdgeRouteOf | undefined;
 
-  /** `onProxyError`: how a proxy's error is reported (nodejs: as `onRequestError`); default: marked on the root only. */
-  constructor(options: { onProxyError?: ProxyErrorReport } = {}) {
+  /**
+   * `onProxyError`: how a proxy's error is reported (nodejs: as `onRequestError`); default: marked on
+   * the root only. `edgeRouteOf`: the route pattern of an edge handler's path (nodejs: from the
+   * build's edge functions, see `loadEdgeRoutes`); default, or when it answers `undefined`: the
+   * root is named by the path and has no `http.route`.
+   */
+  constructor(options: { onProxyError?: ProxyErrorReport; edgeRouteOf?: EdgeRouteOf } = {}) {
     this.onProxyError = options.onProxyError;
+    this.edgeRouteOf = options.edgeRouteOf;
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -177,7 +188,7 @@ export class RequestRootProcessor implements SpanProcessor {
       if (parentId !== undefined) state.proxyPass = takePending(parentId);
       if (state.proxyPass === undefined && !IN_EDGE_RUNTIME) forwardTraceContext(span, state.headers);
       const end = span.end;
-      span.end = (endTime) => finish(span, state, end, endTime);
+      span.end = (endTime) => finish(span, state, end, endTime, this.edgeRouteOf);
     } else if (type === RESPONSE) {
       waitFor(span, state);
     } else if (type === PROXY) {
