@@ -34,6 +34,24 @@ const areas = {
     testFiles: ['test/unit/*.test.ts', '!test/unit/packages.test.ts', '!test/unit/exit-flush.test.ts'],
     bundle: true,
   },
+  // the rest of the library in two parts, each a subset of `library` against the same tests: the logger and the
+  // export pipelines (log/, export/), and the OpenTelemetry bootstraps, processors and process hooks (otel/,
+  // instrumentation/, process/; otel/outbound-fetch.ts is in library-core)
+  'library-log': {
+    mutate: ['packages/next-request-context/src/log/**/*.ts', 'packages/next-request-context/src/export/**/*.ts'],
+    testFiles: ['test/unit/*.test.ts', 'test/log/*.test.ts', '!test/unit/packages.test.ts', '!test/log/otlp.test.ts', '!test/unit/exit-flush.test.ts'],
+    bundle: true,
+  },
+  'library-otel': {
+    mutate: [
+      'packages/next-request-context/src/otel/**/*.ts',
+      'packages/next-request-context/src/instrumentation/**/*.ts',
+      'packages/next-request-context/src/process/**/*.ts',
+      '!packages/next-request-context/src/otel/outbound-fetch.ts',
+    ],
+    testFiles: ['test/unit/*.test.ts', 'test/log/*.test.ts', '!test/unit/packages.test.ts', '!test/log/otlp.test.ts', '!test/unit/exit-flush.test.ts'],
+    bundle: true,
+  },
   // the library's `init` command (a separate area: its tests write whole app trees)
   init: {
     mutate: ['packages/next-request-context/src/init/**/*.ts'],

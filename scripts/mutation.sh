@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation testing (StrykerJS), one area after another: bash scripts/mutation.sh [area...]
-# Areas: library library-core init receiver decoders store query (default: library receiver decoders store query;
-# library-core is a fast subset of library).
+# Areas: library library-core library-log library-otel init receiver decoders store query (default: library receiver decoders store query;
+# library-core, library-log and library-otel are the parts of library).
 # Reports: reports/mutation/<area>/index.html (HTML), report.txt (the clear-text report), mutation.json.
 # MUTATION_CONCURRENCY (default 2) sets Stryker's concurrency.
 set -euo pipefail
