@@ -11,14 +11,16 @@
 // byte loops and asserts the heap, which the instrumented code (a coverage counter per byte) cannot meet; nor
 // test/collector/decoders-bounds.test.ts (each cost bound at its limit: millions of elements take minutes once
 // instrumented), so the mutants of the limit checks are reported as survivors (see README).
+// The library's tests: not test/unit/packages.test.ts (builds and packs) nor test/log/otlp.test.ts (spawns a
+// collector from a path relative to its own file, which a bundle moves; the log pipeline's own tests cover the same
+// code), nor test/unit/exit-flush.test.ts (it emits SIGTERM in the test process, where Stryker's hook exits on it)
+const LIBRARY_TESTS = ['test/unit/*.test.ts', 'test/log/*.test.ts', '!test/unit/packages.test.ts', '!test/log/otlp.test.ts', '!test/unit/exit-flush.test.ts'];
+
 const areas = {
   // the library: request context, identity, settings, OpenTelemetry bootstrap, logger and log pipeline
   library: {
     mutate: ['packages/next-request-context/src/**/*.ts', '!packages/next-request-context/src/init/**'],
-    // not test/unit/packages.test.ts (builds and packs) nor test/log/otlp.test.ts (spawns a collector from a path
-    // relative to its own file, which a bundle moves; the log pipeline's own tests cover the same code), nor
-    // test/unit/exit-flush.test.ts (it emits SIGTERM in the test process, where Stryker's hook exits on it)
-    testFiles: ['test/unit/*.test.ts', 'test/log/*.test.ts', '!test/unit/packages.test.ts', '!test/log/otlp.test.ts', '!test/unit/exit-flush.test.ts'],
+    testFiles: LIBRARY_TESTS,
     bundle: true,
   },
   // a fast subset of the library: request context, identity (the signed user token), settings and outbound
@@ -29,7 +31,6 @@ const areas = {
       'packages/next-request-context/src/identity/**/*.ts',
       'packages/next-request-context/src/settings/**/*.ts',
       'packages/next-request-context/src/otel/outbound-fetch.ts',
-      'packages/next-request-context/src/otel/origin-patterns.ts',
     ],
     testFiles: ['test/unit/*.test.ts', '!test/unit/packages.test.ts', '!test/unit/exit-flush.test.ts'],
     bundle: true,
@@ -39,7 +40,7 @@ const areas = {
   // instrumentation/, process/; otel/outbound-fetch.ts is in library-core)
   'library-log': {
     mutate: ['packages/next-request-context/src/log/**/*.ts', 'packages/next-request-context/src/export/**/*.ts'],
-    testFiles: ['test/unit/*.test.ts', 'test/log/*.test.ts', '!test/unit/packages.test.ts', '!test/log/otlp.test.ts', '!test/unit/exit-flush.test.ts'],
+    testFiles: LIBRARY_TESTS,
     bundle: true,
   },
   'library-otel': {
@@ -49,7 +50,7 @@ const areas = {
       'packages/next-request-context/src/process/**/*.ts',
       '!packages/next-request-context/src/otel/outbound-fetch.ts',
     ],
-    testFiles: ['test/unit/*.test.ts', 'test/log/*.test.ts', '!test/unit/packages.test.ts', '!test/log/otlp.test.ts', '!test/unit/exit-flush.test.ts'],
+    testFiles: LIBRARY_TESTS,
     bundle: true,
   },
   // the library's `init` command (a separate area: its tests write whole app trees)
