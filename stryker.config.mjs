@@ -16,6 +16,17 @@
 // code), nor test/unit/exit-flush.test.ts (it emits SIGTERM in the test process, where Stryker's hook exits on it)
 const LIBRARY_TESTS = ['test/unit/*.test.ts', 'test/log/*.test.ts', '!test/unit/packages.test.ts', '!test/log/otlp.test.ts', '!test/unit/exit-flush.test.ts'];
 
+// The collector test files that read what was stored through its query APIs: the store and query areas both run them.
+const COLLECTOR_QUERY_TESTS = [
+  'test/collector/query-api.test.ts',
+  'test/collector/jaeger-shapes.test.ts',
+  'test/collector/jaeger-v3-params.test.ts',
+  'test/collector/grafana-requests.test.ts',
+  'test/collector/service-graph.test.ts',
+  'test/collector/export-import.test.ts',
+  'test/collector/critical-path.test.ts',
+];
+
 const areas = {
   // the library: request context, identity, settings, OpenTelemetry bootstrap, logger and log pipeline
   library: {
@@ -106,13 +117,7 @@ const areas = {
       'test/collector/sqlite-driver.test.ts',
       'test/collector/fidelity.test.ts',
       'test/collector/fidelity-durability.test.ts',
-      'test/collector/query-api.test.ts',
-      'test/collector/jaeger-shapes.test.ts',
-      'test/collector/jaeger-v3-params.test.ts',
-      'test/collector/grafana-requests.test.ts',
-      'test/collector/service-graph.test.ts',
-      'test/collector/export-import.test.ts',
-      'test/collector/critical-path.test.ts',
+      ...COLLECTOR_QUERY_TESTS,
       'test/collector/receiver.test.ts',
       'test/collector/deep-values.test.ts',
       'test/collector/entry-points.test.ts',
@@ -127,13 +132,7 @@ const areas = {
   query: {
     mutate: ['packages/otel-local/src/query/**/*.ts', 'packages/otel-local/src/jaeger/**/*.ts'],
     testFiles: [
-      'test/collector/query-api.test.ts',
-      'test/collector/jaeger-shapes.test.ts',
-      'test/collector/jaeger-v3-params.test.ts',
-      'test/collector/grafana-requests.test.ts',
-      'test/collector/service-graph.test.ts',
-      'test/collector/export-import.test.ts',
-      'test/collector/critical-path.test.ts',
+      ...COLLECTOR_QUERY_TESTS,
       'test/collector/fidelity.test.ts',
       'test/collector/access.test.ts',
       'test/collector/entry-points.test.ts',
