@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Download, FileChooser, Page } from 'playwright-core';
 import { tid } from './browser';
-import { suite, waitForCount } from './helpers';
+import { suite, until, waitForCount } from './helpers';
 import { ANALYSIS as A, IDS, analysisTrace } from './fixtures';
 
 interface OtlpDoc {
@@ -74,15 +74,23 @@ describe('viewer export and import', () => {
     // A file with several traces stays on the list, which now shows them.
     const many = await (await fetch(`${(await s.open('/')).api.url}/api/export`)).text();
     const dst = await s.open('/', { data: { spans: new Map(), logs: [] } });
+    // Listen for the picker before anything else: Playwright turns on Chromium's file-chooser interception
+    // when the first listener is added, without waiting for it; a press that won that race would open an
+    // uncontrolled picker, and Chromium opens no second one while it is pending.
+    const choosers: FileChooser[] = [];
+    dst.page.on('filechooser', (c) => choosers.push(c));
     await dst.page.waitForSelector(tid('empty-state'));
     // By keyboard: the "Import…" button opens the file picker on Enter.
     // (Retried: a list refresh can re-render the toolbar between focus and key press.)
-    let chooser: FileChooser | undefined;
-    for (let attempt = 0; attempt < 3 && chooser === undefined; attempt++) {
+    const focused: string[] = [];
+    for (let attempt = 0; attempt < 3 && choosers.length === 0; attempt++) {
       await dst.page.focus('label[for="import-file"]');
-      [chooser] = await Promise.all([dst.page.waitForEvent('filechooser', { timeout: 5_000 }).catch(() => undefined), dst.page.keyboard.press('Enter')]);
+      await dst.page.keyboard.press('Enter');
+      await until(() => choosers.length > 0, 'the file chooser', 5_000).catch(() => {});
+      if (choosers.length === 0) focused.push(await dst.page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120) ?? 'nothing'));
     }
-    assert.ok(chooser, 'Enter on the focused "Import…" button opens the file picker');
+    const chooser = choosers[0];
+    assert.ok(chooser, `Enter on the focused "Import…" button opens the file picker (focus after each press: ${focused.join(' | ')})`);
     await chooser.setFiles({ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(many) });
     await waitForCount(dst.page, tid('trace-row'), 3);
     assert.match((await dst.page.textContent(tid('import-message')))!, /^Imported 9 spans and 7 log lines in 3 traces\.$/);
