@@ -28,12 +28,15 @@ const packageDir = (name: string) => join(ROOT, 'packages', name);
  * pipeline and edge parity: root 5,850 B (both runtimes), ./instrumentation 15,441 B (nodejs: it
  * includes the logger, loaded on the first error) and 9,305 B (edge), ./log 7,004 B; each budget
  * leaves about 10% room. Measured again with the edge route lookup (nodejs only): ./instrumentation
- * 16,545 B (nodejs) and 9,598 B (edge). The README's "Size budget" lists the same.
+ * 16,545 B (nodejs) and 9,598 B (edge). Again with the logger's direct route into the log pipeline
+ * (log/direct-route.ts, nodejs only) and the request-path trims: root 6,196 B, ./instrumentation
+ * 17,307 B (nodejs; budget raised from 17,000 to 19,000) and 9,926 B (edge), ./log 7,443 B.
+ * The README's "Size budget" lists the same.
  */
 const SIZE_BUDGET_GZIP_BYTES = {
   '. (node)': 6_500,
   '. (edge)': 6_500,
-  './instrumentation (node)': 17_000,
+  './instrumentation (node)': 19_000,
   './instrumentation (edge)': 10_200,
   './log (node)': 7_700,
 } as const;

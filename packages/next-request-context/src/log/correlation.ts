@@ -1,5 +1,5 @@
-import { context } from '@opentelemetry/api';
-import type { Context } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
+import type { Context, SpanContext } from '@opentelemetry/api';
 import { describeCachedRender } from '../context/cached-output-guard.js';
 import { readRequestContext } from '../context/request-context.js';
 import { logKey } from '../context/fields.js';
@@ -32,6 +32,8 @@ export interface Correlation {
   readonly lineMembers: string;
   /** The OTel context itself, to hand to the LogRecord so the SDK sets its traceId/spanId/flags. */
   readonly context: Context;
+  /** The request span's context (valid: a request has one), the record's traceId/spanId/flags. */
+  readonly spanContext: SpanContext | undefined;
   /** The same without user and app fields, for lines written while Next.js renders cached output; built on first use. */
   shared?: Correlation;
 }
@@ -51,7 +53,7 @@ const byContext = new WeakMap<Context, Correlation>();
 
 function correlation(ctx: Context, fields: RequestLogFields, verified: Readonly<Record<string, RequestFieldValue>>): Correlation {
   // JSON.stringify of the whole object escapes a user id with quotes or control characters.
-  return { fields, verified, lineMembers: `,${JSON.stringify(fields).slice(1, -1)}`, context: ctx };
+  return { fields, verified, lineMembers: `,${JSON.stringify(fields).slice(1, -1)}`, context: ctx, spanContext: trace.getSpanContext(ctx) };
 }
 
 /**
@@ -90,7 +92,11 @@ export function correlationFor(ctx: Context): Correlation | undefined {
  * pass for the verified user or app field.
  */
 export function insertRequestFields(line: string): string {
-  const correlation = correlationFor(context.active());
+  return withRequestFields(line, correlationFor(context.active()));
+}
+
+/** `line` with the members of `correlation` appended (see {@link insertRequestFields}); untouched without one. */
+export function withRequestFields(line: string, correlation: Correlation | undefined): string {
   // 123 is '{': every pino line is one JSON object; anything else is passed through untouched.
   if (correlation === undefined || line.charCodeAt(0) !== 123) return line;
   const end = line.lastIndexOf('}');

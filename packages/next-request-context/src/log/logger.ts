@@ -8,11 +8,11 @@ import type { Environment } from '../settings/rules.js';
 import { resolveLogLevel } from './levels.js';
 import { createRateLimitedReport, stderrSink } from '../export/rate-limited-report.js';
 import type { ReportSink } from '../export/rate-limited-report.js';
+import { OTEL_SCOPE_NAME } from './scope.js';
 import { ShippingDestination } from './shipping-destination.js';
 import type { FlushableDestination } from './shipping-destination.js';
 
-/** Instrumentation scope of the LogRecords the logger emits. */
-export const OTEL_SCOPE_NAME = 'next-request-context/log';
+export { OTEL_SCOPE_NAME } from './scope.js';
 
 /** pino options passed through unchanged. */
 const PASS_THROUGH = ['name', 'base', 'serializers', 'messageKey', 'errorKey'] as const;
@@ -66,8 +66,10 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const level =
     options.level !== undefined ? resolveLogLevel(options.level, 'level option') : resolveLogLevel(env.LOG_LEVEL, 'LOG_LEVEL');
   const stdout = options.destination ?? pino.destination({ dest: 1, sync: false });
-  const destination = options.loggerProvider === false ? stdout : shippingDestination(stdout, options);
-  return pino({ ...passThrough(options), level, formatters: { log: redactLogObject }, hooks: { streamWrite: insertRequestFields } }, destination);
+  const shipping = options.loggerProvider === false ? undefined : shippingDestination(stdout, options);
+  // With shipping, its hook: the request found for the line is reused for its LogRecord.
+  const streamWrite = shipping === undefined ? insertRequestFields : (line: string) => shipping.insertRequestFields(line);
+  return pino({ ...passThrough(options), level, formatters: { log: redactLogObject }, hooks: { streamWrite } }, shipping ?? stdout);
 }
 
 /** The pino options the caller may set, without undefined keys: pino's Object.assign would let them erase its defaults. */
@@ -88,6 +90,7 @@ function shippingDestination(stdout: FlushableDestination, options: CreateLogger
       () => `[log] ${shipping.failures} log lines could not be emitted as OTel LogRecords so far (last error: ${String(shipping.lastFailure)})`,
       options.report ?? stderrSink,
     ),
+    !options.loggerProvider,
   );
   return shipping;
 }

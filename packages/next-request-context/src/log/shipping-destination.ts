@@ -1,7 +1,9 @@
 import { context } from '@opentelemetry/api';
 import type { Logger as OtelLogger } from '@opentelemetry/api-logs';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
-import { correlationFor } from './correlation.js';
+import { correlationFor, withRequestFields } from './correlation.js';
+import type { Correlation } from './correlation.js';
+import { directLogRoute, directRecord } from './direct-route.js';
 import { toOtelLogRecord } from './otel-record.js';
 import type { PinoLineMetadata } from './otel-record.js';
 import type { RateLimitedReport } from '../export/rate-limited-report.js';
@@ -44,13 +46,33 @@ export class ShippingDestination implements PinoLineMetadata {
     private readonly inner: FlushableDestination,
     private readonly otelLogger: OtelLogger,
     private readonly failureReport: RateLimitedReport,
+    /** Whether `otelLogger` is the global provider's: only then may records take the direct route. */
+    private readonly viaGlobalProvider = false,
   ) {}
+
+  /** The request the line being written belongs to, as `insertRequestFields` found it; `null` when not looked up yet. */
+  private correlation: Correlation | undefined | null = null;
+
+  /**
+   * pino `hooks.streamWrite` for a logger writing here: `insertRequestFields`, remembering the
+   * request it found for the `write` that follows (pino calls both in the same log call).
+   */
+  insertRequestFields(line: string): string {
+    this.correlation = correlationFor(context.active());
+    return withRequestFields(line, this.correlation);
+  }
 
   write(line: string): void {
     this.inner.write(line);
     try {
       // write() runs inside the log call, so the active context is the caller's.
-      this.otelLogger.emit(toOtelLogRecord(this, correlationFor(context.active())));
+      const correlation = this.correlation === null ? correlationFor(context.active()) : this.correlation;
+      this.correlation = null;
+      const record = toOtelLogRecord(this, correlation);
+      const route = this.viaGlobalProvider ? directLogRoute() : undefined;
+      const direct = route && directRecord(record, correlation?.spanContext, route);
+      if (direct) route.add(direct);
+      else this.otelLogger.emit(record);
     } catch (error) {
       this.failures++;
       this.lastFailure = error;

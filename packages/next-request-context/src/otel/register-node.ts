@@ -1,6 +1,8 @@
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { createLogPipeline } from '../log/pipeline.js';
+import { routeLogsDirectly } from '../log/direct-route.js';
+import { OTEL_SCOPE_NAME } from '../log/scope.js';
 import { getUserTokenCodec } from '../identity/codec.js';
 import { flushOnExit } from '../process/exit.js';
 import { withEnvHidden } from '../process/env.js';
@@ -60,7 +62,7 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
       contextManager: new AsyncLocalStorageContextManager(),
       textMapPropagator: propagator,
       spanProcessors: [new UserIdSpanProcessor(), new RequestRootProcessor({ onProxyError: reportRequestError, edgeRouteOf }), spanProcessor],
-      logRecordProcessors: [logPipeline],
+      logRecordProcessors: [routeLogsDirectly(logPipeline, OTEL_SCOPE_NAME)],
       // NodeSDK would otherwise start an OTLP metrics exporter nobody asked for; metrics follow
       // only an explicit OTEL_METRICS_EXPORTER.
       metricReaders: process.env.OTEL_METRICS_EXPORTER?.trim() ? undefined : [],
