@@ -24,14 +24,19 @@ const LIMIT_VARIABLES = [
 /** The SDK's default attribute count limit; a record with more keys goes through the SDK, which drops and counts them. */
 export const DIRECT_MAX_ATTRIBUTES = 128;
 
-let route: DirectLogRoute | undefined;
+/**
+ * The route, per process on `globalThis`: Next.js may bundle this module separately into
+ * instrumentation.ts (which sets it up) and the server code that logs.
+ */
+const ROUTE = Symbol.for('next-request-context.direct-log-route');
+const holder = globalThis as { [ROUTE]?: DirectLogRoute };
 
 /**
  * The route the global logger's records may take, once known; `undefined` before the first record
  * of `scopeName` reached the processor `routeLogsDirectly` wrapped, or when it was never set up.
  */
 export function directLogRoute(): DirectLogRoute | undefined {
-  return route;
+  return holder[ROUTE];
 }
 
 /**
@@ -45,7 +50,7 @@ export function directLogRoute(): DirectLogRoute | undefined {
  * A route learned before (by an earlier SDK) is forgotten here.
  */
 export function routeLogsDirectly(pipeline: LogRecordProcessor, scopeName: string, env: Environment = process.env): LogRecordProcessor {
-  route = undefined;
+  holder[ROUTE] = undefined;
   if (LIMIT_VARIABLES.some((name) => env[name] !== undefined && env[name] !== '')) return pipeline;
   let learned = false;
   return {
@@ -54,7 +59,7 @@ export function routeLogsDirectly(pipeline: LogRecordProcessor, scopeName: strin
         learned = true;
         const { resource, instrumentationScope } = record;
         // The pipeline's onEmit queues the record as it is and reads it as a ReadableLogRecord only.
-        route = { resource, instrumentationScope, add: (direct) => pipeline.onEmit(direct as SdkLogRecord) };
+        holder[ROUTE] = { resource, instrumentationScope, add: (direct) => pipeline.onEmit(direct as SdkLogRecord) };
       }
       pipeline.onEmit(record, context);
     },
