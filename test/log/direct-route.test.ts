@@ -125,6 +125,11 @@ describe('logger: direct route into the pipeline register() builds', () => {
     await provider.shutdown();
   });
 
+  it('a blank limit variable counts as unset', () => {
+    const { pipeline } = capturing();
+    assert.notEqual(routeLogsDirectly(pipeline, OTEL_SCOPE_NAME, { OTEL_ATTRIBUTE_COUNT_LIMIT: ' ' }), pipeline);
+  });
+
   for (const name of ['OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT', 'OTEL_ATTRIBUTE_COUNT_LIMIT', 'OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT', 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT']) {
     it(`stays off when ${name} is set: the SDK applies the limits`, async () => {
       const { pipeline } = capturing();

@@ -51,7 +51,7 @@ export function directLogRoute(): DirectLogRoute | undefined {
  */
 export function routeLogsDirectly(pipeline: LogRecordProcessor, scopeName: string, env: Environment = process.env): LogRecordProcessor {
   holder[ROUTE] = undefined;
-  if (LIMIT_VARIABLES.some((name) => env[name] !== undefined && env[name] !== '')) return pipeline;
+  if (LIMIT_VARIABLES.some((name) => env[name]?.trim())) return pipeline;
   let learned = false;
   return {
     onEmit(record: SdkLogRecord, context) {
