@@ -91,6 +91,7 @@ describe('after() callbacks', () => {
     assert.deepEqual(result, [1, 2]);
     const span = one('after');
     assert.deepEqual(span.attributes, { 'next.entry_point': 'after' });
+    assert.equal(span.instrumentationScope.name, 'next-request-context');
     assert.equal(span.parentSpanContext?.spanId, idOf(one('POST /nested')));
     assert.equal(span.status.code, SpanStatusCode.UNSET);
   });

@@ -10,6 +10,11 @@ import assert from 'node:assert/strict';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { after, describe, it } from 'node:test';
 import { ROOT_CONTEXT, context, defaultTextMapSetter, propagation, trace } from '@opentelemetry/api';
+import { logs } from '@opentelemetry/api-logs';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 (globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage = AsyncLocalStorage;
 
@@ -32,7 +37,16 @@ after(() => {
 describe('register() and onRequestError() outside Next.js', () => {
   it('do nothing without NEXT_RUNTIME', async () => {
     await register({ propagateTraceTo: ['http://127.0.0.1:9'] });
-    await onRequestError(new Error('x'), { path: '/', method: 'GET' }, { routerKind: 'App Router', routePath: '/', routeType: 'render' });
+    // an active span and a log pipeline that either runtime's onRequestError would use
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const records = new InMemoryLogRecordExporter();
+    logs.setGlobalLoggerProvider(new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: records })] }));
+    const active = new BasicTracerProvider().getTracer('t').startSpan('GET');
+    await context.with(trace.setSpan(ROOT_CONTEXT, active), () => onRequestError(new Error('x'), { path: '/', method: 'GET' }, { routerKind: 'App Router', routePath: '/', routeType: 'render' }));
+    active.end();
+    assert.deepEqual((active as unknown as ReadableSpan).events, [], 'the active span is not marked');
+    assert.deepEqual(records.getFinishedLogRecords(), [], 'no log line');
+    logs.disable();
     assert.equal(globalThis.fetch, realFetch);
     assert.equal(trace.getTracer('t').startSpan('x').spanContext().traceId, '00000000000000000000000000000000', 'no tracer provider');
     assert.equal((afterTaskAsyncStorage as unknown as Record<symbol, unknown>)[Symbol.for('next-request-context.after-spans')], undefined);

@@ -51,6 +51,8 @@ process.env.NEXT_RUNTIME = 'nodejs';
 process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify({ distDir: relative(process.cwd(), distDir) });
 process.env.REQUEST_CONTEXT_SECRET = 'register-node-test-secret-0123456789abcdef';
 process.env.OTEL_SDK_DISABLED = 'true';
+// batches leave only when flushed (by the tests, or the exit flush)
+process.env.OTEL_BSP_SCHEDULE_DELAY = '600000';
 delete process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
 delete process.env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT;
 const sigtermBefore = process.listeners('SIGTERM');
@@ -164,9 +166,33 @@ describe('register() in the nodejs runtime', () => {
     assert.equal(process.listeners('SIGINT').length, sigintBefore.length + 1);
   });
 
+  it('on SIGTERM the spans still queued are flushed before Next.js\'s process.exit goes through', async () => {
+    const ours = process.listeners('SIGTERM').find((listener) => !sigtermBefore.includes(listener))!;
+    const exits: unknown[] = [];
+    const realExit = process.exit;
+    const nextHandler = () => {};
+    process.on('SIGTERM', nextHandler);
+    process.exit = ((code?: number) => {
+      exits.push(code);
+    }) as typeof process.exit;
+    try {
+      request('/queued', '/queued');
+      assert.equal(spans().some((s) => s.name === 'GET /queued'), false, 'still in the queue');
+      (ours as (signal: string) => void)('SIGTERM');
+      (process.exit as (code?: number) => void)(0);
+      for (let i = 0; i < 500 && exits.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.deepEqual(exits, [0]);
+      span('GET /queued');
+    } finally {
+      process.exit = realExit;
+      process.removeListener('SIGTERM', nextHandler);
+    }
+  });
+
   it('a second call returns the first configuration and registers nothing more', () => {
     const first = registerNode({ serviceName: 'other' });
     assert.equal(first.serviceName, 'register-node-test');
+    assert.equal((globalThis as Record<symbol, unknown>)[Symbol.for('next-request-context.registered')], first, 'kept on globalThis under a registered symbol');
     assert.equal(first.shutdownTimeoutMillis, 1234);
     assert.equal(process.listeners('SIGTERM').length, sigtermBefore.length + 1);
   });

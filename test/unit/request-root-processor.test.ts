@@ -12,8 +12,8 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, defaultTextMapGetter, trace } from '@opentelemetry/api';
 import type { Context, HrTime } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, InMemorySpanExporter, SamplingDecision, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Sampler, Span } from '@opentelemetry/sdk-trace-base';
 import { RequestRootProcessor } from '../../packages/next-request-context/src/otel/request-root-processor';
 import type { ProxyErrorReport } from '../../packages/next-request-context/src/otel/request-root-processor';
 import { RequestStatePropagator, requestState, rootSpan } from '../../packages/next-request-context/src/otel/request-state';
@@ -180,7 +180,10 @@ describe('request without a proxy', () => {
   it('an edge handler run in the nodejs sandbox (no route, no handler span): named by the build\'s edge route, runtime `edge`', () => {
     const asked: string[] = [];
     setUp({ edgeRouteOf: (path) => (asked.push(path), path.startsWith('/api/edge/') ? '/api/edge/[id]' : undefined) });
-    const root = handleRequest(pass({}), 'GET', '/api/edge/42?x=1');
+    const ctx = pass({});
+    const root = handleRequest(ctx, 'GET', '/api/edge/42?x=1');
+    // spans of other types (here an outbound fetch still open) neither make it a page nor hold the root
+    tracer().startSpan('fetch GET https://api.example/x', { attributes: { 'next.span_type': 'AppRender.fetch' } }, under(ctx, root));
     settle(root, 'GET', 200);
     root.end(at(1));
     const span = one('GET /api/edge/[id]');
@@ -208,6 +211,8 @@ describe('request without a proxy', () => {
     (globalThis as Record<symbol, unknown>)[MANIFESTS] = { serverActionsManifest: { node: { '7f00aa': { exportedName: 'whoAmIAction' } } } };
     const ctx = pass({ 'next-action': '7f00aa' });
     assert.equal(requestState(ctx)?.actionId, '7f00aa');
+    // a registered symbol: the proxy's bundle and the server's find the same state
+    assert.equal(ctx.getValue(Symbol.for('next-request-context.request-state')), requestState(ctx));
     const root = handleRequest(ctx, 'POST', '/nested');
     settle(root, 'POST', 200, '/nested');
     root.end(at(1));
@@ -236,6 +241,57 @@ describe('request without a proxy', () => {
     assert.equal('next.entry_point' in span.attributes, false);
   });
 
+  it('a recorded but unsampled pass forwards an unsampled traceparent', () => {
+    const memory = new InMemorySpanExporter();
+    const recordOnly: Sampler = { shouldSample: () => ({ decision: SamplingDecision.RECORD }), toString: () => 'RecordOnly' };
+    processor = new RequestRootProcessor();
+    provider = new BasicTracerProvider({ sampler: recordOnly, spanProcessors: [processor, new SimpleSpanProcessor(memory)] });
+    const headers: Record<string, string> = {};
+    const root = handleRequest(pass(headers), 'GET', '/');
+    assert.equal(headers.traceparent, `00-${root.spanContext().traceId}-${idOf(root)}-00`);
+    root.end(at(1));
+  });
+
+  it('headers that are no object (none, a string) get nothing and break nothing; a Headers object gets no own property', () => {
+    setUp();
+    const getter = { get: () => undefined, keys: () => [] };
+    for (const carrier of [null, 'raw', undefined]) {
+      const root = handleRequest(new RequestStatePropagator().extract(ROOT_CONTEXT, carrier, getter), 'GET', '/h');
+      settle(root, 'GET', 200, '/h');
+      root.end(at(1));
+    }
+    assert.equal(exported().filter((s) => s.name === 'GET /h').length, 3);
+    const headers = new Headers();
+    handleRequest(new RequestStatePropagator().extract(ROOT_CONTEXT, headers, getter), 'GET', '/h').end(at(1));
+    assert.deepEqual(Object.keys(headers), []);
+  });
+
+  it('a pass that ran the proxy and rendered a page in the same pass (no route reported) is a page, in nodejs, named by its path', () => {
+    setUp();
+    const ctx = pass({});
+    const root = handleRequest(ctx, 'GET', '/same');
+    nextSpan(under(ctx, root), 'Middleware.execute', 'middleware GET', { 'http.target': '/same', 'http.method': 'GET' }).end(at(0, 1));
+    nextSpan(under(ctx, root), 'AppRender.getBodyResult', 'render route (app)', {}).end(at(0, 2));
+    settle(root, 'GET', 200);
+    root.end(at(1));
+    const span = one('GET /same');
+    assert.equal(span.attributes['next.entry_point'], 'page');
+    assert.equal(span.attributes['next.runtime'], 'nodejs');
+    assert.equal('http.route' in span.attributes, false);
+  });
+
+  it('a pass that ran the proxy and reported a route, without a handler span, is a page', () => {
+    setUp();
+    const ctx = pass({});
+    const root = handleRequest(ctx, 'GET', '/r');
+    nextSpan(under(ctx, root), 'Middleware.execute', 'middleware GET', { 'http.target': '/r', 'http.method': 'GET' }).end(at(0, 1));
+    settle(root, 'GET', 200, '/r');
+    root.end(at(1));
+    const span = one('GET /r');
+    assert.equal(span.attributes['next.entry_point'], 'page');
+    assert.equal(span.attributes['next.runtime'], 'nodejs');
+  });
+
   it('only the first `BaseServer.handleRequest` of a pass is its root', () => {
     setUp();
     const ctx = pass({});
@@ -260,6 +316,7 @@ describe('request through the proxy (two passes)', () => {
     const ctx = pass(renderHeaders, 'bob', { tenantId: 'globex' });
     const render = handleRequest(ctx, 'GET', '/nested?secret=1', at(0, 400));
     assert.equal(requestState(ctx)?.proxyPass?.span, passSpan);
+    assert.equal(renderHeaders.traceparent, `00-${passSpan.spanContext().traceId}-${idOf(passSpan)}-01`, 'the render pass forwards nothing of its own');
     assert.equal(rootSpan(requestState(ctx)), passSpan);
     const body = nextSpan(under(ctx, render), 'AppRender.getBodyResult', 'render route (app) /nested', { 'next.route': '/nested' }, at(0, 500));
     const response = nextSpan(under(ctx, body), 'NextNodeServer.startResponse', 'start response', {}, at(0, 600));
@@ -306,6 +363,7 @@ describe('request through the proxy (two passes)', () => {
       'next.runtime': 'nodejs',
     });
     assert.deepEqual(root.endTime, at(1, 5), 'the root ends with the last of the render pass and its page render');
+    assert.deepEqual(root.status, { code: SpanStatusCode.UNSET });
     assert.deepEqual(page.endTime, at(1));
   });
 
@@ -368,6 +426,7 @@ describe('request through the proxy (two passes)', () => {
 
   it('an action the manifest does not name is `action <id>`, without `next.action.name`', () => {
     setUp();
+    (globalThis as Record<symbol, unknown>)[MANIFESTS] = { serverActionsManifest: { node: { other: { exportedName: 'otherAction' } } } };
     const { renderHeaders } = proxyPassContinuing('/nested', { 'next-action': '40cd' }, 'POST');
     const render = handleRequest(pass(renderHeaders), 'POST', '/nested', at(0, 400));
     settle(render, 'POST', 200, '/nested');
@@ -490,7 +549,9 @@ describe('a failed proxy', () => {
     const ctx = pass({});
     const root = handleRequest(ctx, 'GET', '/admin?tab=1');
     if (markRoot) root.recordException(new Error('earlier'));
+    root.addEvent('note');
     const proxy = nextSpan(under(ctx, root), 'Middleware.execute', 'middleware GET', { 'http.target': '/admin', 'http.method': 'GET' }, at(0, 100));
+    proxy.addEvent('log', { 'exception.type': 'NotThisOne' }, at(0, 120));
     proxy.recordException(error, at(0, 150));
     proxy.setAttribute('error.type', error.name);
     proxy.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
@@ -510,11 +571,10 @@ describe('a failed proxy', () => {
     assert.equal(span.attributes['next.entry_point'], 'proxy');
     assert.deepEqual(span.status, { code: SpanStatusCode.ERROR, message: 'TypeError' });
     assert.equal(span.attributes['error.type'], 'TypeError');
-    assert.equal(span.events.length, 1);
-    assert.equal(span.events[0]!.name, 'exception');
-    assert.deepEqual(span.events[0]!.time, at(0, 150));
-    assert.equal(span.events[0]!.attributes?.['exception.type'], 'TypeError');
-    assert.equal(span.events[0]!.attributes?.['exception.message'], 'token for alice expired');
+    assert.deepEqual(span.events.map((e) => e.name), ['note', 'exception']);
+    assert.deepEqual(span.events[1]!.time, at(0, 150));
+    assert.equal(span.events[1]!.attributes?.['exception.type'], 'TypeError');
+    assert.equal(span.events[1]!.attributes?.['exception.message'], 'token for alice expired');
   });
 
   it('a proxy error with no type anywhere: the root\'s status has an empty message and no `error.type`', () => {
@@ -545,7 +605,7 @@ describe('a failed proxy', () => {
     assert.deepEqual(context, { routerKind: 'Pages Router', routePath: '/proxy', routeType: 'proxy' });
     root.end(at(1));
     const span = one('GET /admin');
-    assert.equal(span.events.length, 0, 'the reporter marks the root, not the processor');
+    assert.deepEqual(span.events.map((e) => e.name), ['note'], 'the reporter marks the root, not the processor');
     assert.equal(span.status.code, SpanStatusCode.UNSET);
   });
 
