@@ -57,7 +57,8 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
     const spanProcessor = createSpanPipeline({ exporter: createSpanExporter(config) });
     // Only the Next.js server has a build to read; a plain Node.js service has no edge handlers.
     const edgeRouteOf = process.env.NEXT_RUNTIME === 'nodejs' ? loadEdgeRoutes().routeOf : undefined;
-    const sdk = new NodeSDK({
+    // sdk-node reads OTEL_SDK_DISABLED in its constructor (and start() then does nothing), so both run with it hidden.
+    const start = () => new NodeSDK({
       serviceName: config.serviceName,
       contextManager: new AsyncLocalStorageContextManager(),
       textMapPropagator: propagator,
@@ -67,8 +68,8 @@ export function registerNode(overrides: Partial<Configuration> = {}): Configurat
       // only an explicit OTEL_METRICS_EXPORTER.
       metricReaders: process.env.OTEL_METRICS_EXPORTER?.trim() ? undefined : [],
       instrumentations: [],
-    });
-    withEnvHidden('OTEL_SDK_DISABLED', () => sdk.start());
+    }).start();
+    withEnvHidden('OTEL_SDK_DISABLED', start);
     flushOnExit(() => Promise.allSettled([spanProcessor.forceFlush(), logPipeline.forceFlush()]), config.shutdownTimeoutMillis);
   }
   installOutboundPropagation(config.propagateTraceTo);
