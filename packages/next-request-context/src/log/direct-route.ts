@@ -81,7 +81,7 @@ export function directRecord(record: LogRecord, spanContext: SpanContext | undef
   const hrTime = millisToHrTime(record.timestamp as number);
   return {
     hrTime,
-    hrTimeObserved: record.observedTimestamp === record.timestamp ? hrTime : millisToHrTime(record.observedTimestamp as number),
+    hrTimeObserved: hrTime, // toOtelLogRecord observes each line at its own time
     spanContext,
     severityNumber: record.severityNumber,
     severityText: record.severityText,
