@@ -117,6 +117,7 @@ const areas = {
       'test/collector/sqlite-driver.test.ts',
       'test/collector/fidelity.test.ts',
       'test/collector/fidelity-durability.test.ts',
+      'test/collector/wal-sync.test.ts',
       ...COLLECTOR_QUERY_TESTS,
       'test/collector/receiver.test.ts',
       'test/collector/deep-values.test.ts',
