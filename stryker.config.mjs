@@ -118,6 +118,7 @@ const areas = {
       'test/collector/fidelity.test.ts',
       'test/collector/fidelity-durability.test.ts',
       'test/collector/wal-sync.test.ts',
+      'test/collector/retention-limits.test.ts',
       ...COLLECTOR_QUERY_TESTS,
       'test/collector/receiver.test.ts',
       'test/collector/deep-values.test.ts',
