@@ -77,6 +77,7 @@ const areas = {
     mutate: ['packages/otel-local/src/receiver/**/*.ts', 'packages/otel-local/src/http/**/*.ts'],
     testFiles: [
       'test/collector/receiver.test.ts',
+      'test/collector/receiver-contract.test.ts',
       'test/collector/slow-clients.test.ts',
       'test/collector/access.test.ts',
       'test/collector/ports.test.ts',
