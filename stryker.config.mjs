@@ -80,6 +80,7 @@ const areas = {
       'test/collector/receiver-contract.test.ts',
       'test/collector/http-access-rules.test.ts',
       'test/collector/http-params.test.ts',
+      'test/collector/viewer-files-and-events.test.ts',
       'test/collector/slow-clients.test.ts',
       'test/collector/access.test.ts',
       'test/collector/ports.test.ts',
