@@ -248,6 +248,24 @@ describe('retention limits (retention.ts)', () => {
       store.close();
     }
   });
+  it('a write that keeps the span count at or under the limit runs no prune pass; one past it runs them all', () => {
+    const stats = new CollectorStats();
+    const store = new TelemetryStore(':memory:', { ...NO_LIMITS, maxSpans: 10, maxAgeHours: 1 }, stats);
+    try {
+      const nowNs = BigInt(Date.now()) * 1_000_000n;
+      // trace 1 is past the age limit: it stays until a prune pass runs
+      store.writeSpans(decodeTraceRequestJson(traceBody({ n: 1, startNs: nowNs - 2n * HOUR_NS, spans: 1 })).items);
+      for (const n of range(2, 10)) store.writeSpans(decodeTraceRequestJson(traceBody({ n, startNs: nowNs - BigInt(20 - n) * MINUTE_NS, spans: 1 })).items);
+      assert.deepEqual([store.totals().spans, stats.spansPruned], [10, 0]);
+      assert.deepEqual(keptTraces(store, range(1, 10)), range(1, 10));
+      // the 11th span: age first (trace 1), which leaves 10 spans, at the limit: nothing more
+      store.writeSpans(decodeTraceRequestJson(traceBody({ n: 11, startNs: nowNs, spans: 1 })).items);
+      assert.deepEqual([store.totals().spans, stats.spansPruned, stats.tracesPruned], [10, 1, 1]);
+      assert.deepEqual(keptTraces(store, range(1, 11)), range(2, 11));
+    } finally {
+      store.close();
+    }
+  });
 });
 
 describe('database size limit (retention.ts)', () => {
@@ -271,6 +289,20 @@ describe('database size limit (retention.ts)', () => {
       assert.equal(stats.tracesPruned, 0);
       assert.deepEqual(store.prune(NOW_MS), { traces: 0, spans: 0, logs: 0 });
       assert.deepEqual(keptTraces(store, range(1, 5)), range(1, 5));
+    } finally {
+      store.close();
+    }
+  });
+
+  it('at exactly the size limit nothing is pruned', () => {
+    const dbPath = storeWith(range(1, 5).map((n) => ({ n, startNs: NOW_NS - BigInt(10 - n) * MINUTE_NS, spans: 2, padding: 2_000 })));
+    const used = usedBytes(dbPath);
+    const { store, stats } = open(dbPath, { maxDbMb: used / MIB });
+    try {
+      store.pruneIfOverSize();
+      assert.deepEqual(store.prune(NOW_MS), { traces: 0, spans: 0, logs: 0 });
+      assert.equal(stats.tracesPruned, 0);
+      assert.equal(store.totals().dbBytes, used);
     } finally {
       store.close();
     }
@@ -301,8 +333,10 @@ describe('database size limit (retention.ts)', () => {
       ...range(1, 3).map((n) => ({ n, startNs: NOW_NS - BigInt(60 - n) * MINUTE_NS, spans: 2, padding: 50_000 })),
       ...range(4, 10).map((n) => ({ n, startNs: NOW_NS - BigInt(20 - n) * MINUTE_NS, spans: 1, padding: 100 })),
     ];
-    const dbPath = storeWith(traces);
-    const withoutTwo = storeWith(traces.filter((trace) => trace.n > 2));
+    // each large trace has one log record: a round then deletes as many traces as logs
+    const logsOf = (from: number) => range(from, 3).map((n) => ({ timeNs: NOW_NS - BigInt(60 - n) * MINUTE_NS + 5n, text: `log of ${n}`, traceId: traceIdOf(n) }));
+    const dbPath = storeWith(traces, logsOf(1));
+    const withoutTwo = storeWith(traces.filter((trace) => trace.n > 2), logsOf(3));
     const usedWithoutTwo = usedBytes(withoutTwo);
     const withoutThree = storeWith(traces.filter((trace) => trace.n > 3));
     const usedWithoutThree = usedBytes(withoutThree);
@@ -311,8 +345,9 @@ describe('database size limit (retention.ts)', () => {
     assert.ok(usedBytes(dbPath) > limit, 'the full store is over the limit');
     const { store } = open(dbPath, { maxDbMb: limit / MIB });
     try {
-      assert.deepEqual(store.prune(NOW_MS), { traces: 3, spans: 6, logs: 0 });
+      assert.deepEqual(store.prune(NOW_MS), { traces: 3, spans: 6, logs: 3 });
       assert.deepEqual(keptTraces(store, range(1, 10)), range(4, 10));
+      assert.deepEqual(logTexts(store), []);
     } finally {
       store.close();
     }
