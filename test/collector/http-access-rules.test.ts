@@ -146,6 +146,7 @@ describe('token (auth.ts)', () => {
     assert.equal(cookieToken(requestWith({ cookie: `a=1; otel_local_token=${TOKEN} ; b=2` })), TOKEN);
     assert.equal(cookieToken(requestWith({ cookie: ' otel_local_token = v=w' })), 'v=w', 'the value runs to the end of its part');
     assert.equal(cookieToken(requestWith({ cookie: 'otel_local_tokenx=1; xotel_local_token=2; otel_local_token' })), undefined);
+    assert.equal(cookieToken(requestWith({ cookie: 'otel_local_tokenX; a=b' })), undefined, 'a part without = has no value');
     assert.equal(cookieToken(requestWith({})), undefined);
   });
 

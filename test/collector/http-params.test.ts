@@ -43,6 +43,7 @@ describe('parameters (params.ts)', () => {
       ['0.0000000015s', 1n], // below a nanosecond: cut
       ['1.0000000000000000019s', 1_000_000_000n], // fraction digits beyond 18 are ignored
       ['0.25m', 15_000_000_000n],
+      ['0.4593832934338888889h', 1_653_779_856_361n], // the 19th digit would round this up by a nanosecond
     ];
     for (const [text, nanos] of cases) assert.equal(parseDuration('minDuration', text), nanos, text);
   });
@@ -69,7 +70,7 @@ describe('parameters (params.ts)', () => {
       ['2024-05-01T10:00:00.000000001-02:00', MAY_1_NOON_NS + 1n],
     ];
     for (const [text, nanos] of cases) assert.equal(parseRfc3339('start', text), nanos, text);
-    for (const text of ['2024-05-01T12:00:00', '2024-13-01T12:00:00Z', '2024-05-01T12:00:00.1234567890Z', '2024-05-01T12:00Z', 'x2024-05-01T12:00:00Z', '1714564800']) {
+    for (const text of ['2024-05-01T12:00:00', '2024-13-01T12:00:00Z', '2024-05-01T12:00:00.1234567890Z', '2024-05-01T12:00Z', 'x2024-05-01T12:00:00Z', '2024-05-01T12:00:00Zjunk', '2024-05-01T12:00:00+02:00:00', '1714564800']) {
       rejects400(() => parseRfc3339('query.startTimeMin', text), `malformed parameter query.startTimeMin (actual: ${JSON.stringify(text)}), expected ${RFC3339}`);
     }
   });
@@ -158,6 +159,10 @@ describe('router (router.ts, respond.ts) behind a real server', () => {
       route(/^\/custom$/, () => {
         throw new HttpError(400, 'custom');
       }, (status, message) => ({ errors: [{ code: status, msg: message }] })),
+      route(/^\/optional(?:\/(\w+))?$/, ({ params, response: answer }) => {
+        answer.writeHead(200, { 'Content-Type': 'application/json' });
+        answer.end(JSON.stringify(params));
+      }),
       route(/^\/echo\/first$/, () => {
         throw new Error('never: the route above matches first');
       }),
@@ -183,6 +188,11 @@ describe('router (router.ts, respond.ts) behind a real server', () => {
     assert.equal(answer.status, 200);
     assert.deepEqual(JSON.parse(answer.body), { params: ['a b', '✓'], tag: ['x', 'y'], one: null, limit: 3 });
     assert.deepEqual(JSON.parse((await get('/echo/1/2?one=v')).body), { params: ['1', '2'], tag: [], one: 'v', limit: null });
+  });
+
+  it('an optional capture that did not match is an empty string', async () => {
+    assert.deepEqual(JSON.parse((await get('/optional')).body), ['']);
+    assert.deepEqual(JSON.parse((await get('/optional/x1')).body), ['x1']);
   });
 
   it('a capture that does not decode is a 400 in the route\'s error format', async () => {
