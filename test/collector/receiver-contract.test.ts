@@ -20,6 +20,12 @@ import { deflateSync, gzipSync } from 'node:zlib';
 import { after, afterEach, before, describe, it, mock } from 'node:test';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { RunningCollector } from '../../packages/otel-local/src/index';
+import { DEFAULT_CONNECTION_LIMITS } from '../../packages/otel-local/src/config';
+import { LiveEvents } from '../../packages/otel-local/src/http/events';
+import { createReceiverServer } from '../../packages/otel-local/src/receiver/receiver';
+import { CollectorStats } from '../../packages/otel-local/src/shared/stats';
+import { TelemetryStore } from '../../packages/otel-local/src/store/index';
+import type { AddressInfo } from 'node:net';
 import { buildSampleSpans, getJson, startTestCollector } from './helpers';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
@@ -385,6 +391,49 @@ describe('receiver: bodies that stop or trickle (408)', () => {
       assert.match(protoStatus(gzipped).message, new RegExp(`^request body arrives slower than the limit of 3600000 bytes/s \\(actual: ${partial.length} bytes in \\d+ ms\\)$`));
     } finally {
       await collector.close();
+    }
+  });
+});
+
+describe('receiver: a store that fails', () => {
+  it('answers 500 naming the signal and the error, logs the stack, counts the request as rejected', async () => {
+    const stats = new CollectorStats();
+    const store = new TelemetryStore(':memory:', {}, stats);
+    const events = new LiveEvents(stats);
+    const logged: string[] = [];
+    const server = createReceiverServer({
+      store,
+      stats,
+      events,
+      maxBodyBytes: 100_000,
+      maxConcurrentRequests: 2,
+      log: (message) => logged.push(message),
+      host: '127.0.0.1',
+      token: undefined,
+      limits: DEFAULT_CONNECTION_LIMITS,
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      store.close(); // every write now throws
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const traces = await raw(`${url}/v1/traces`, { headers: JSON_TYPE, body: [spansJson(1)] });
+      assert.equal(traces.status, 500);
+      const status = jsonStatus(traces);
+      assert.equal(status.code, 13);
+      assert.match(status.message, /^internal error while storing traces: \S/);
+      const logs = await raw(`${url}/v1/logs`, { headers: PROTOBUF, body: [Buffer.alloc(0)] });
+      assert.equal(logs.status, 200, 'an empty batch writes nothing');
+      const logsFailing = await raw(`${url}/v1/logs`, { headers: JSON_TYPE, body: [LOGS_JSON] });
+      assert.equal(logsFailing.status, 500);
+      assert.match(jsonStatus(logsFailing).message, /^internal error while storing logs: /);
+      assert.equal(logged.length, 2);
+      assert.match(logged[0]!, /^receiver: failed to store traces: \w*Error: .*\n\s+at /);
+      assert.match(logged[1]!, /^receiver: failed to store logs: /);
+      assert.deepEqual([stats.requestsReceived, stats.requestsRejected], [3, 2]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      events.close();
     }
   });
 });
