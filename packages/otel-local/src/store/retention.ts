@@ -102,7 +102,7 @@ export class Retention {
       const excess = spanCount - total.spans - Math.floor(this.limits.maxSpans * SIZE_TARGET_FRACTION);
       add(this.deleteOldestSpans(excess));
     }
-    if (this.limits.maxDbMb) add(this.pruneToSize(this.limits.maxDbMb * 1024 * 1024));
+    if (this.sizeLimitExceeded()) add(this.pruneToSize(this.limits.maxDbMb! * 1024 * 1024));
     if (total.spans > 0) this.deleteStaleOperations.run();
     return total;
   }

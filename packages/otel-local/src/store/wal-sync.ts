@@ -38,8 +38,10 @@ export class WalSync {
 
   /** Closes the WAL file handle (the database is closed separately). */
   async close(): Promise<void> {
+    // Taken before waiting: the queued run clears `queued` as it starts, when `running` settles.
+    const queued = this.queued;
     await this.running;
-    await this.queued;
+    await queued;
     const handle = await this.handle;
     this.handle = undefined;
     await handle?.close();
