@@ -304,7 +304,7 @@ describe('receiver: 503 + Retry-After: 1 when every processing slot is busy', ()
       const fsyncs = await holdFsyncs();
       const held = raw(`${collector.otlpUrl}/v1/traces`, { headers: JSON_TYPE, body: [spansJson(1, 2)] });
       await fsyncs.started;
-      const refused = await raw(`${collector.otlpUrl}/v1/traces`, { headers: PROTOBUF, body: [ProtobufTraceSerializer.serializeRequest(buildSampleSpans())!] });
+      const refused = await raw(`${collector.otlpUrl}/v1/traces`, { headers: PROTOBUF, body: [Buffer.from(ProtobufTraceSerializer.serializeRequest(buildSampleSpans())!)] });
       assert.equal(refused.status, 503);
       assert.equal(refused.headers['retry-after'], '1');
       assert.deepEqual(protoStatus(refused), { code: 14, message: 'too many concurrent export requests (limit 1); retry later' });

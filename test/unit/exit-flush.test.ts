@@ -8,22 +8,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { flushOnExit } from '../../packages/next-request-context/src/process/exit';
+import { advanceTo, settle } from '../helpers/mock-clock';
 
 const realExit = process.exit;
 let exits: { code: number | string | null | undefined; at: number }[];
 let nextHandler: () => void;
 
-/** Lets promise callbacks run between mocked timer ticks. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-}
-
-async function advanceTo(millis: number): Promise<void> {
-  while (Date.now() < millis) {
-    mock.timers.tick(1);
-    await settle();
-  }
-}
 
 describe('shutdown flush budget', () => {
   beforeEach(() => {

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { LAST_FLUSH_FLOOR_MILLIS, exitOnStartupError, flushOnExit } from '../../packages/next-request-context/src/process/exit';
 import { shareGeneratedSecret, withEnvHidden } from '../../packages/next-request-context/src/process/env';
+import { advanceTo, settle } from '../helpers/mock-clock';
 
 type Signal = 'SIGTERM' | 'SIGINT';
 const realExit = process.exit;
@@ -20,16 +21,6 @@ let added: { signal: Signal; listener: (...args: unknown[]) => void }[];
 let nextHandlers: (() => void)[];
 let recorder: typeof process.exit;
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) await Promise.resolve();
-}
-async function advanceTo(millis: number): Promise<void> {
-  while (Date.now() < millis) {
-    mock.timers.tick(1);
-    await settle();
-  }
-  await settle();
-}
 
 /** Installs the hooks and returns the handler of `signal` they added (called as node would, with the signal's name). */
 function install(flush: () => Promise<unknown>, timeoutMillis: number): Record<Signal, (signal: Signal) => void> {
