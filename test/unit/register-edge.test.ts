@@ -10,29 +10,15 @@
  */
 import assert from 'node:assert/strict';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ROOT_CONTEXT, SpanKind, context, propagation, trace } from '@opentelemetry/api';
+import { attributesOf, startOtlpJsonCapture } from '../helpers/otlp-json-capture';
+import type { OtlpAttribute } from '../helpers/otlp-json-capture';
 
 (globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage = AsyncLocalStorage;
 
-interface Received {
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: Record<string, unknown>;
-}
-const received: Received[] = [];
-const server = createServer((request, response) => {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
-    received.push({ path: request.url ?? '', headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  });
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const capture = await startOtlpJsonCapture();
+const { endpoint, received, span } = capture;
 
 const saved = { ...process.env };
 process.env.NEXT_RUNTIME = 'edge';
@@ -46,18 +32,7 @@ delete process.env.OTEL_TRACES_SAMPLER;
 const { register, onRequestError } = await import('../../packages/next-request-context/src/instrumentation/index');
 const { setFieldAttributeNames } = await import('../../packages/next-request-context/src/context/fields');
 
-type Attr = { key: string; value: Record<string, unknown> };
-type OtlpSpan = { name: string; attributes: Attr[]; status?: { code?: number; message?: string } };
-const attributesOf = (attributes: Attr[]) => Object.fromEntries(attributes.map((a) => [a.key, Object.values(a.value)[0]]));
 const traceRequests = () => received.filter((r) => r.path === '/v1/traces');
-function spans(): OtlpSpan[] {
-  return traceRequests().flatMap((r) => (r.body.resourceSpans as { scopeSpans: { spans: OtlpSpan[] }[] }[]).flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
-}
-function span(name: string): OtlpSpan {
-  const found = spans().filter((s) => s.name === name);
-  assert.equal(found.length, 1, `one exported span ${name} (exported: ${spans().map((s) => s.name).join(', ')})`);
-  return found[0]!;
-}
 type Provider = { forceFlush(): Promise<void>; shutdown(): Promise<void>; getDelegate?(): Provider };
 const provider = (): Provider => {
   const global = trace.getTracerProvider() as unknown as Provider;
@@ -69,8 +44,7 @@ before(async () => {
 });
 after(async () => {
   await provider().shutdown();
-  server.closeAllConnections();
-  server.close();
+  capture.close();
   setFieldAttributeNames({});
   for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
   Object.assign(process.env, saved);
@@ -102,7 +76,7 @@ describe('register() in the edge runtime', () => {
     const request = traceRequests()[0]!;
     assert.equal(request.headers['x-collector-key'], 'k1');
     assert.equal(request.headers['x-both'], 'traces', 'the signal\'s own headers win');
-    const resource = (request.body.resourceSpans as { resource: { attributes: Attr[] } }[])[0]!.resource;
+    const resource = (request.body.resourceSpans as { resource: { attributes: OtlpAttribute[] } }[])[0]!.resource;
     assert.equal(attributesOf(resource.attributes)['service.name'], 'register-edge-test');
   });
 

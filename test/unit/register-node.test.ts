@@ -11,32 +11,19 @@
 import assert from 'node:assert/strict';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ROOT_CONTEXT, SpanKind, context, propagation, trace } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
+import { attributesOf, startOtlpJsonCapture } from '../helpers/otlp-json-capture';
+import type { OtlpAttribute } from '../helpers/otlp-json-capture';
 
 (globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage = AsyncLocalStorage;
 
-interface Received {
-  path: string;
-  body: Record<string, unknown>;
-}
-const received: Received[] = [];
-const server = createServer((request, response) => {
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  request.on('end', () => {
-    received.push({ path: request.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> });
-    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  });
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const capture = await startOtlpJsonCapture();
+const { endpoint, received, span, spans } = capture;
 
 const distDir = mkdtempSync(join(tmpdir(), 'register-node-'));
 mkdirSync(join(distDir, 'server'));
@@ -75,17 +62,6 @@ const options = {
   shutdownTimeoutMillis: 1234,
 };
 
-type Attr = { key: string; value: Record<string, unknown> };
-type OtlpSpan = { name: string; spanId: string; parentSpanId?: string; attributes: Attr[]; status?: { code?: number; message?: string } };
-const attributesOf = (attributes: Attr[]) => Object.fromEntries(attributes.map((a) => [a.key, Object.values(a.value)[0]]));
-function spans(): OtlpSpan[] {
-  return received.filter((r) => r.path === '/v1/traces').flatMap((r) => (r.body.resourceSpans as { scopeSpans: { spans: OtlpSpan[] }[] }[]).flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
-}
-function span(name: string): OtlpSpan {
-  const found = spans().filter((s) => s.name === name);
-  assert.equal(found.length, 1, `one exported span ${name} (exported: ${spans().map((s) => s.name).join(', ')})`);
-  return found[0]!;
-}
 async function flush(): Promise<void> {
   await (trace.getTracerProvider() as unknown as { getDelegate(): { forceFlush(): Promise<void> } }).getDelegate().forceFlush();
   type Flushable = { getDelegate?(): Flushable; forceFlush?(): Promise<void> };
@@ -112,8 +88,7 @@ after(async () => {
   for (const listener of process.listeners('SIGTERM')) if (!sigtermBefore.includes(listener)) process.removeListener('SIGTERM', listener);
   for (const listener of process.listeners('SIGINT')) if (!sigintBefore.includes(listener)) process.removeListener('SIGINT', listener);
   await (trace.getTracerProvider() as unknown as { getDelegate(): { shutdown(): Promise<void> } }).getDelegate().shutdown();
-  server.closeAllConnections();
-  server.close();
+  capture.close();
   rmSync(distDir, { recursive: true, force: true });
   for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
   Object.assign(process.env, saved);
@@ -137,7 +112,7 @@ describe('register() in the nodejs runtime', () => {
     assert.equal(attributes['next.runtime'], 'nodejs');
     assert.equal(attributes['customer.ssn'], '[REDACTED]', 'the configured denylist');
     assert.equal(attributes['http.target'], undefined);
-    const resource = (received.find((r) => r.path === '/v1/traces')!.body.resourceSpans as { resource: { attributes: Attr[] } }[])[0]!.resource;
+    const resource = (received.find((r) => r.path === '/v1/traces')!.body.resourceSpans as { resource: { attributes: OtlpAttribute[] } }[])[0]!.resource;
     assert.equal(attributesOf(resource.attributes)['service.name'], 'register-node-test');
   });
 
